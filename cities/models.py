@@ -1,0 +1,334 @@
+"""Member towns of the programme, the states they lie in, and the local actors."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from engagiert.text import fold, german_slugify
+
+PROGRAMME_START_YEAR = 2015
+
+
+class Sector(models.TextChoices):
+    ADMINISTRATION = "administration", "Verwaltung"
+    CIVIL_SOCIETY = "civil_society", "Zivilgesellschaft"
+    BUSINESS = "business", "Wirtschaft"
+    SCIENCE = "science", "Wissenschaft"
+    POLITICS = "politics", "Politik"
+
+
+class State(models.Model):
+    """One of the 16 Länder; created by a data migration and never edited by hand."""
+
+    name = models.CharField("Name", max_length=60, unique=True)
+    slug = models.SlugField("Kürzel in der Adresse", max_length=60, unique=True)
+    code = models.CharField(
+        "ISO-3166-2-Code",
+        max_length=5,
+        unique=True,
+        validators=[RegexValidator(r"^DE-[A-Z]{2}$", "Bitte einen Code der Form „DE-ST“ angeben.")],
+    )
+
+    class Meta:
+        verbose_name = "Bundesland"
+        verbose_name_plural = "Bundesländer"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("cities:state_detail", args=[self.slug])
+
+
+class OrganizationKind(models.TextChoices):
+    VOLUNTEER_AGENCY = "volunteer_agency", "Freiwilligenagentur"
+    ASSOCIATION = "association", "Verein oder Verband"
+    FOUNDATION = "foundation", "Stiftung"
+    MUNICIPALITY = "municipality", "Kommune"
+    MINISTRY = "ministry", "Ministerium oder Landesregierung"
+    FEDERAL = "federal", "Bundesbehörde"
+    UNIVERSITY = "university", "Hochschule"
+    COMPANY = "company", "Unternehmen"
+    NETWORK = "network", "Netzwerk oder Dachverband"
+    OTHER = "other", "Sonstige"
+
+
+class Organization(models.Model):
+    name = models.CharField("Name", max_length=200, unique=True)
+    short_name = models.CharField("Kurzname", max_length=60, blank=True)
+    kind = models.CharField("Art", max_length=30, choices=OrganizationKind.choices, default=OrganizationKind.OTHER)
+    city = models.ForeignKey(
+        "City",
+        verbose_name="Engagierte Stadt",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="organizations",
+        help_text="Nur für Organisationen, die in einer Engagierten Stadt tätig sind.",
+    )
+    state = models.ForeignKey(
+        State, verbose_name="Bundesland", on_delete=models.SET_NULL, null=True, blank=True, related_name="organizations"
+    )
+    website = models.URLField("Website", blank=True)
+    description = models.TextField("Beschreibung", blank=True)
+
+    class Meta:
+        verbose_name = "Organisation"
+        verbose_name_plural = "Organisationen"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # The towns this body coordinates are found by its name in the directory search.
+        for city in self.coordinated_cities.all():
+            city.save(update_fields=["search_text"])
+
+
+class Person(models.Model):
+    """Someone who holds a public role in the programme.
+
+    Contact data is stored for the programme office; it is shown publicly only
+    when `contact_public` records the person's consent.
+    """
+
+    name = models.CharField("Name", max_length=120)
+    title = models.CharField("Titel", max_length=40, blank=True, help_text="z. B. „Prof. Dr.“")
+    role = models.CharField("Öffentliche Funktion", max_length=200, blank=True)
+    sector = models.CharField("Sektor", max_length=20, choices=Sector.choices, blank=True)
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name="Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+    )
+    city = models.ForeignKey(
+        "City", verbose_name="Engagierte Stadt", on_delete=models.SET_NULL, null=True, blank=True, related_name="people"
+    )
+    email = models.EmailField("E-Mail", blank=True)
+    phone = models.CharField("Telefon", max_length=40, blank=True)
+    contact_public = models.BooleanField(
+        "Kontaktdaten dürfen veröffentlicht werden",
+        default=False,
+        help_text="Nur ankreuzen, wenn die Person schriftlich eingewilligt hat.",
+    )
+
+    class Meta:
+        verbose_name = "Person"
+        verbose_name_plural = "Personen"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "role"], name="person_unique_name_role"),
+        ]
+
+    def __str__(self) -> str:
+        full = f"{self.title} {self.name}".strip()
+        return f"{full} ({self.role})" if self.role else full
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.title} {self.name}".strip()
+
+    @property
+    def public_email(self) -> str:
+        return self.email if self.contact_public else ""
+
+    @property
+    def public_phone(self) -> str:
+        return self.phone if self.contact_public else ""
+
+
+class CityKind(models.TextChoices):
+    TOWN = "town", "Stadt"
+    MUNICIPALITY = "municipality", "Gemeinde"
+    LAND = "land", "Engagiertes Land"
+
+
+class CoordinationModel(models.TextChoices):
+    MUNICIPALITY = "municipality", "Kommune selbst"
+    PROVIDER = "provider", "Freier Träger in Kooperation mit der Kommune"
+
+
+class SizeClass(models.TextChoices):
+    UNDER_20K = "lt20", "unter 20.000 Einwohner"
+    FROM_20K = "20-50", "20.000 bis 50.000 Einwohner"
+    FROM_50K = "50-100", "50.000 bis 100.000 Einwohner"
+    OVER_100K = "gt100", "über 100.000 Einwohner"
+
+
+SIZE_CLASS_BOUNDS = {
+    SizeClass.UNDER_20K: (None, 20_000),
+    SizeClass.FROM_20K: (20_000, 50_000),
+    SizeClass.FROM_50K: (50_000, 100_000),
+    SizeClass.OVER_100K: (100_000, None),
+}
+
+
+def validate_joined_year_not_future(value: int) -> None:
+    if value is not None and value > datetime.date.today().year:
+        raise ValidationError("Das Beitrittsjahr darf nicht in der Zukunft liegen.")
+
+
+class CityQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+    def in_state(self, state):
+        return self.filter(state=state)
+
+    def in_network(self, network):
+        return self.filter(memberships__network=network, memberships__until__isnull=True).distinct()
+
+    def search(self, query: str):
+        """Match a visitor's text against the town's name and coordinating body, spelling-tolerant."""
+        folded = fold(query)
+        if not folded:
+            return self
+        return self.filter(search_text__contains=folded)
+
+    def of_size(self, size_class: str):
+        low, high = SIZE_CLASS_BOUNDS[SizeClass(size_class)]
+        qs = self
+        if low is not None:
+            qs = qs.filter(population__gte=low)
+        if high is not None:
+            qs = qs.filter(population__lt=high)
+        return qs
+
+    def with_state(self):
+        return self.select_related("state", "coordinating_organization")
+
+
+class City(models.Model):
+    """A member town of the programme: an Engagierte Stadt, Gemeinde or Engagiertes Land."""
+
+    name = models.CharField("Name", max_length=120, help_text="Ohne Namenszusatz, z. B. „Stendal“.")
+    prefix = models.CharField(
+        "Namenszusatz", max_length=60, blank=True, help_text="Amtlicher Zusatz wie „Hansestadt“ oder „Lutherstadt“."
+    )
+    kind = models.CharField("Art", max_length=20, choices=CityKind.choices, default=CityKind.TOWN)
+    slug = models.SlugField("Kürzel in der Adresse", max_length=120, unique=True)
+    state = models.ForeignKey(State, verbose_name="Bundesland", on_delete=models.PROTECT, related_name="cities")
+    ags = models.CharField(
+        "Amtlicher Gemeindeschlüssel",
+        max_length=8,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[RegexValidator(r"^\d{8}$", "Der Gemeindeschlüssel hat genau acht Ziffern.")],
+    )
+    population = models.PositiveIntegerField("Einwohnerzahl", null=True, blank=True, validators=[MinValueValidator(1)])
+    population_year = models.PositiveSmallIntegerField(
+        "Stand der Einwohnerzahl (Jahr)", null=True, blank=True, validators=[MinValueValidator(1990)]
+    )
+    latitude = models.DecimalField(
+        "Breitengrad",
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(47), MaxValueValidator(55.1)],
+    )
+    longitude = models.DecimalField(
+        "Längengrad",
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(5.8), MaxValueValidator(15.1)],
+    )
+    joined_year = models.PositiveSmallIntegerField(
+        "Im Programm seit",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(PROGRAMME_START_YEAR), validate_joined_year_not_future],
+    )
+    active = models.BooleanField("Aktives Mitglied", default=True, help_text="Ehemalige Engagierte Städte abwählen.")
+    website = models.URLField("Website", blank=True)
+    description = models.TextField("Kurzbeschreibung", blank=True)
+    interview_change = models.TextField("Was soll sich in Ihrer Stadt verändern?", blank=True)
+    interview_partners = models.TextField("Wer gestaltet die Engagierte Stadt mit Ihnen?", blank=True)
+    interview_2030 = models.TextField("Wo steht Ihre Stadt im Jahr 2030?", blank=True)
+    wikidata_id = models.CharField(
+        "Wikidata-ID",
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^Q\d+$", "Eine Wikidata-ID hat die Form „Q12345“.")],
+    )
+    coordinating_organization = models.ForeignKey(
+        Organization,
+        verbose_name="Koordinierungsstelle",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="coordinated_cities",
+    )
+    coordination_model = models.CharField(
+        "Organisation der Koordinierung", max_length=20, choices=CoordinationModel.choices, blank=True
+    )
+    source_note = models.TextField("Quellen", blank=True)
+    search_text = models.CharField(max_length=500, editable=False, db_index=True, default="")
+
+    objects = CityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "Engagierte Stadt"
+        verbose_name_plural = "Engagierte Städte"
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["joined_year"], name="city_joined_year_idx"),
+            models.Index(fields=["population"], name="city_population_idx"),
+            models.Index(fields=["state", "active"], name="city_state_active_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(population__isnull=True) | Q(population__gt=0), name="city_population_positive"),
+            models.CheckConstraint(
+                condition=Q(joined_year__isnull=True) | Q(joined_year__gte=PROGRAMME_START_YEAR),
+                name="city_joined_after_programme_start",
+            ),
+            models.CheckConstraint(condition=Q(ags__isnull=True) | Q(ags__regex=r"^[0-9]{8}$"), name="city_ags_eight_digits"),
+            models.CheckConstraint(
+                condition=Q(population_year__isnull=True) | Q(population__isnull=False),
+                name="city_population_year_needs_population",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.official_name
+
+    @property
+    def official_name(self) -> str:
+        return f"{self.prefix} {self.name}".strip()
+
+    def get_absolute_url(self) -> str:
+        return reverse("cities:city_detail", args=[self.slug])
+
+    def clean(self) -> None:
+        super().clean()
+        if self.ags == "":
+            self.ags = None
+        if self.population_year and not self.population:
+            raise ValidationError({"population": "Bitte die Einwohnerzahl zum angegebenen Jahr eintragen."})
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError("Bitte Breiten- und Längengrad gemeinsam angeben.")
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = german_slugify(self.name)
+        if self.ags == "":
+            self.ags = None
+        coordinator = self.coordinating_organization.name if self.coordinating_organization_id else ""
+        self.search_text = fold(" ".join(filter(None, [self.prefix, self.name, coordinator])))[:500]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)

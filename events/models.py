@@ -1,0 +1,263 @@
+"""Meetings of the networks and the reports written about them."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from cities.models import City, Person
+from engagiert.dates import DatePrecision, format_period, period_end, period_start
+from engagiert.text import german_slugify
+from networks.models import Network
+
+
+class MeetingKind(models.TextChoices):
+    NETWORK_MEETING = "network_meeting", "Netzwerktreffen"
+    FOUNDING = "founding", "Gründungstreffen"
+    NATIONAL = "national", "Bundesnetzwerktreffen"
+    DIGITAL_EXCHANGE = "digital_exchange", "Digitaler Austausch"
+    VISIT = "visit", "Besuch"
+    CONSULTATION = "consultation", "Arbeitsgespräch"
+    THEME_TABLE = "theme_table", "Thementisch bei einer anderen Veranstaltung"
+    OTHER = "other", "Sonstiges"
+
+
+class MeetingFormat(models.TextChoices):
+    IN_PERSON = "in_person", "vor Ort"
+    DIGITAL = "digital", "digital"
+    HYBRID = "hybrid", "hybrid"
+
+
+class MeetingStatus(models.TextChoices):
+    PLANNED = "planned", "geplant"
+    HELD = "held", "stattgefunden"
+    CANCELLED = "cancelled", "abgesagt"
+
+
+class MeetingQuerySet(models.QuerySet):
+    """Upcoming and past never overlap: a meeting counts as upcoming until the
+    last day of its period has passed (the end of the quarter for one planned
+    only to a quarter)."""
+
+    def upcoming(self, today: datetime.date | None = None):
+        today = today or timezone.localdate()
+        return self.filter(period_ends_on__gte=today).exclude(status=MeetingStatus.CANCELLED)
+
+    def past(self, today: datetime.date | None = None):
+        today = today or timezone.localdate()
+        return self.filter(Q(period_ends_on__lt=today) | Q(period_ends_on__isnull=True))
+
+    def with_relations(self):
+        return self.select_related("place_city", "report").prefetch_related("networks")
+
+
+class Meeting(models.Model):
+    title = models.CharField("Titel", max_length=200)
+    slug = models.SlugField("Kürzel in der Adresse", max_length=200, unique=True)
+    kind = models.CharField("Art", max_length=20, choices=MeetingKind.choices, default=MeetingKind.NETWORK_MEETING)
+    format = models.CharField("Format", max_length=10, choices=MeetingFormat.choices, default=MeetingFormat.IN_PERSON)
+    status = models.CharField("Status", max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED)
+    networks = models.ManyToManyField(
+        Network, verbose_name="Veranstaltende Netzwerke", related_name="meetings", blank=True
+    )
+    host_cities = models.ManyToManyField(
+        City, verbose_name="Einladende Städte", related_name="hosted_meetings", blank=True
+    )
+    starts_on = models.DateField(
+        "Datum (Beginn)",
+        null=True,
+        blank=True,
+        help_text="Leer lassen, wenn keine Quelle das Datum nennt. Bei Quartal oder Monat: ein Tag darin.",
+    )
+    date_precision = models.CharField(
+        "Genauigkeit des Datums", max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    ends_on = models.DateField("Datum (Ende)", null=True, blank=True, help_text="Nur bei mehrtägigen Treffen.")
+    start_time = models.TimeField("Beginn (Uhrzeit)", null=True, blank=True)
+    end_time = models.TimeField("Ende (Uhrzeit)", null=True, blank=True)
+    # Derived from the date and its precision on save; the upcoming/past split filters on it.
+    period_ends_on = models.DateField(editable=False, null=True, db_index=True)
+    place_city = models.ForeignKey(
+        City,
+        verbose_name="Ort (Engagierte Stadt)",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meetings_held_here",
+    )
+    place_text = models.CharField(
+        "Ort (Freitext)", max_length=200, blank=True, help_text="Für Orte außerhalb des Verzeichnisses oder Adressen."
+    )
+    participating_cities = models.ManyToManyField(
+        City, verbose_name="Teilnehmende Städte", related_name="meetings_attended", blank=True
+    )
+    participants = models.ManyToManyField(
+        Person, verbose_name="Teilnehmende Personen", related_name="meetings_attended", blank=True
+    )
+    attendee_count = models.PositiveIntegerField("Zahl der Teilnehmenden", null=True, blank=True)
+    topics = models.TextField("Themen", blank=True, help_text="Ein Thema pro Zeile.")
+    description = models.TextField("Beschreibung", blank=True)
+    source_note = models.TextField("Quellen", blank=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "Treffen"
+        verbose_name_plural = "Treffen"
+        ordering = [F("starts_on").desc(nulls_last=True), "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(starts_on__isnull=False) & Q(ends_on__gte=F("starts_on")),
+                name="meeting_dates_in_order",
+                violation_error_message="Das Ende darf nicht vor dem Beginn liegen.",
+            ),
+        ]
+        indexes = [models.Index(fields=["starts_on"], name="meeting_starts_on_idx")]
+
+    def __str__(self) -> str:
+        when = self.date_display
+        return f"{self.title} ({when})" if when else self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:meeting_detail", args=[self.slug])
+
+    @property
+    def topic_list(self) -> list[str]:
+        return [line.strip() for line in self.topics.splitlines() if line.strip()]
+
+    @property
+    def date_display(self) -> str:
+        if self.starts_on is None:
+            return ""
+        start = format_period(self.starts_on, self.date_precision)
+        if self.ends_on and self.ends_on != self.starts_on and self.date_precision == DatePrecision.DAY:
+            return f"{start} bis {format_period(self.ends_on, DatePrecision.DAY)}"
+        return start
+
+    @property
+    def place_display(self) -> str:
+        if self.place_city_id and self.place_text:
+            return f"{self.place_city}, {self.place_text}"
+        return str(self.place_city) if self.place_city_id else self.place_text
+
+    def clean(self) -> None:
+        super().clean()
+        if self.ends_on and not self.starts_on:
+            raise ValidationError({"starts_on": "Ohne Beginn kann kein Ende angegeben werden."})
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "Das Ende darf nicht vor dem Beginn liegen."})
+        if self.ends_on and self.date_precision != DatePrecision.DAY:
+            raise ValidationError({"ends_on": "Ein Enddatum geht nur bei tagesgenauen Treffen."})
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = german_slugify(self.title)
+        if self.starts_on:
+            self.starts_on = period_start(self.starts_on, self.date_precision)
+            self.period_ends_on = self.ends_on or period_end(self.starts_on, self.date_precision)
+        else:
+            self.period_ends_on = None
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "period_ends_on", "starts_on"}
+        super().save(*args, **kwargs)
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", "Entwurf"
+    PUBLISHED = "published", "veröffentlicht"
+
+
+class MeetingReportQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=ReportStatus.PUBLISHED)
+
+
+class MeetingReport(models.Model):
+    """The report of a meeting: what was discussed and agreed. One per meeting."""
+
+    meeting = models.OneToOneField(Meeting, verbose_name="Treffen", on_delete=models.CASCADE, related_name="report")
+    author = models.ForeignKey(
+        Person, verbose_name="Verfasst von", on_delete=models.SET_NULL, null=True, blank=True, related_name="reports"
+    )
+    lead = models.TextField("Vorspann", blank=True)
+    body = models.TextField("Bericht", blank=True, help_text="Markdown: **fett**, *kursiv*, Listen mit „- “.")
+    outcomes = models.TextField("Vereinbarungen und Aufgaben", blank=True, help_text="Eine Vereinbarung pro Zeile.")
+    next_meeting_on = models.DateField("Nächstes Treffen", null=True, blank=True)
+    next_meeting_precision = models.CharField(
+        "Genauigkeit des nächsten Termins", max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    next_meeting_note = models.CharField("Hinweis zum nächsten Treffen", max_length=200, blank=True)
+    status = models.CharField("Status", max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    published_at = models.DateTimeField("Veröffentlicht am", null=True, blank=True)
+    created_at = models.DateTimeField("Angelegt am", auto_now_add=True)
+    updated_at = models.DateTimeField("Geändert am", auto_now=True)
+
+    objects = MeetingReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "Bericht"
+        verbose_name_plural = "Berichte"
+        ordering = [F("published_at").desc(nulls_last=True)]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=ReportStatus.PUBLISHED) | (~Q(body="") & Q(published_at__isnull=False)),
+                name="report_published_needs_body",
+                violation_error_message="Ein Bericht kann nur mit Text veröffentlicht werden.",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "published_at"], name="report_status_published_idx")]
+
+    def __str__(self) -> str:
+        return f"Bericht: {self.meeting.title}"
+
+    def get_absolute_url(self) -> str:
+        return self.meeting.get_absolute_url()
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == ReportStatus.PUBLISHED
+
+    @property
+    def outcome_list(self) -> list[str]:
+        return [line.strip() for line in self.outcomes.splitlines() if line.strip()]
+
+    @property
+    def next_meeting_display(self) -> str:
+        return format_period(self.next_meeting_on, self.next_meeting_precision)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.status == ReportStatus.PUBLISHED and not self.body.strip():
+            raise ValidationError({"body": "Ein Bericht kann nur mit Text veröffentlicht werden."})
+
+    def save(self, *args, **kwargs):
+        if self.status == ReportStatus.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        if self.next_meeting_on:
+            self.next_meeting_on = period_start(self.next_meeting_on, self.next_meeting_precision)
+        super().save(*args, **kwargs)
+
+
+class MeetingPhoto(models.Model):
+    report = models.ForeignKey(MeetingReport, verbose_name="Bericht", on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField("Bild", upload_to="berichte/%Y/")
+    caption = models.CharField("Bildunterschrift", max_length=300, blank=True)
+    alt_text = models.CharField("Alternativtext", max_length=300, help_text="Beschreibt das Bild für Screenreader.")
+    credit = models.CharField("Bildnachweis", max_length=120, help_text="z. B. „Foto: Thomas Klitzsch“")
+    position = models.PositiveSmallIntegerField("Reihenfolge", default=0)
+
+    class Meta:
+        verbose_name = "Foto"
+        verbose_name_plural = "Fotos"
+        ordering = ["report", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(alt_text=""), name="photo_needs_alt_text"),
+            models.CheckConstraint(condition=~Q(credit=""), name="photo_needs_credit"),
+        ]
+
+    def __str__(self) -> str:
+        return self.caption or self.alt_text

@@ -1,0 +1,396 @@
+"""Networks of member towns, their memberships and seats, and the states' partnerships."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, F, Q
+from django.urls import reverse
+
+from cities.models import City, Organization, Person, Sector, State
+from engagiert.dates import DatePrecision, format_period, period_start
+from engagiert.text import german_slugify
+
+
+class NetworkKind(models.TextChoices):
+    FEDERAL = "federal", "Bundesnetzwerk"
+    STATE = "state", "Landesnetzwerk"
+    REGIONAL = "regional", "Regionalnetzwerk"
+    TANDEM = "tandem", "Tandem oder Austauschkreis"
+    THEMATIC = "thematic", "Themennetzwerk"
+
+
+class NetworkStatus(models.TextChoices):
+    ACTIVE = "active", "aktiv"
+    FORMING = "forming", "im Aufbau"
+    ENDED = "ended", "beendet"
+
+
+class NetworkQuerySet(models.QuerySet):
+    def active(self):
+        return self.exclude(status=NetworkStatus.ENDED)
+
+    def of_kind(self, kind):
+        return self.filter(kind=kind)
+
+    def with_member_count(self):
+        return self.annotate(
+            member_count=Count("memberships", filter=Q(memberships__until__isnull=True), distinct=True)
+        )
+
+
+class Network(models.Model):
+    name = models.CharField("Name", max_length=200, unique=True)
+    short_name = models.CharField("Kurzname", max_length=80, blank=True)
+    slug = models.SlugField("Kürzel in der Adresse", max_length=200, unique=True)
+    kind = models.CharField("Art", max_length=20, choices=NetworkKind.choices)
+    states = models.ManyToManyField(
+        State,
+        verbose_name="Bundesländer",
+        related_name="networks",
+        blank=True,
+        help_text="Bei länderübergreifenden Netzwerken alle beteiligten Länder.",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="Übergeordnetes Netzwerk",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    started_on = models.DateField("Beginn", null=True, blank=True)
+    started_precision = models.CharField(
+        "Genauigkeit des Beginns", max_length=10, choices=DatePrecision.choices, default=DatePrecision.YEAR
+    )
+    ended_on = models.DateField("Ende", null=True, blank=True)
+    ended_precision = models.CharField(
+        "Genauigkeit des Endes", max_length=10, choices=DatePrecision.choices, default=DatePrecision.YEAR
+    )
+    status = models.CharField("Status", max_length=10, choices=NetworkStatus.choices, default=NetworkStatus.ACTIVE)
+    host = models.ForeignKey(
+        Organization,
+        verbose_name="Träger / angesiedelt bei",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="hosted_networks",
+    )
+    partners = models.ManyToManyField(
+        Organization, verbose_name="Partnerorganisationen", related_name="partner_networks", blank=True
+    )
+    declared_member_count = models.PositiveSmallIntegerField(
+        "Angegebene Zahl der Mitgliedsstädte",
+        null=True,
+        blank=True,
+        help_text="Nur ausfüllen, wenn eine Quelle eine Zahl nennt, aber nicht alle Städte.",
+    )
+    description = models.TextField("Beschreibung", blank=True)
+    website = models.URLField("Website", blank=True)
+    source_note = models.TextField("Quellen", blank=True)
+
+    objects = NetworkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "Netzwerk"
+        verbose_name_plural = "Netzwerke"
+        ordering = ["name"]
+        indexes = [models.Index(fields=["kind", "status"], name="network_kind_status_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(started_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="network_dates_in_order",
+            ),
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="network_not_own_parent"),
+            models.CheckConstraint(
+                condition=~Q(status=NetworkStatus.ENDED) | Q(ended_on__isnull=False),
+                name="network_ended_has_end_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("networks:network_detail", args=[self.slug])
+
+    @property
+    def started_display(self) -> str:
+        return format_period(self.started_on, self.started_precision)
+
+    @property
+    def ended_display(self) -> str:
+        return format_period(self.ended_on, self.ended_precision)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.started_on and self.ended_on and self.ended_on < self.started_on:
+            raise ValidationError({"ended_on": "Das Ende darf nicht vor dem Beginn liegen."})
+        if self.status == NetworkStatus.ENDED and not self.ended_on:
+            raise ValidationError({"ended_on": "Ein beendetes Netzwerk braucht ein Enddatum."})
+        if self.parent_id and self.pk and self.parent_id == self.pk:
+            raise ValidationError({"parent": "Ein Netzwerk kann nicht sein eigenes übergeordnetes Netzwerk sein."})
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = german_slugify(self.name)
+        if self.started_on:
+            self.started_on = period_start(self.started_on, self.started_precision)
+        if self.ended_on:
+            self.ended_on = period_start(self.ended_on, self.ended_precision)
+        super().save(*args, **kwargs)
+
+
+class SubGroup(models.Model):
+    """A named group inside a network, e.g. the four eastern Saxon towns."""
+
+    network = models.ForeignKey(Network, verbose_name="Netzwerk", on_delete=models.CASCADE, related_name="subgroups")
+    name = models.CharField("Bezeichnung", max_length=120)
+    declared_member_count = models.PositiveSmallIntegerField("Angegebene Zahl der Städte", null=True, blank=True)
+    description = models.TextField("Beschreibung", blank=True)
+
+    class Meta:
+        verbose_name = "Untergruppe"
+        verbose_name_plural = "Untergruppen"
+        ordering = ["network", "name"]
+        constraints = [models.UniqueConstraint(fields=["network", "name"], name="subgroup_unique_per_network")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.network})"
+
+
+class MembershipRole(models.TextChoices):
+    FOUNDING = "founding", "Gründungsmitglied"
+    MEMBER = "member", "Mitglied"
+    HOST = "host", "Gastgeberstadt"
+
+
+class MembershipQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(until__isnull=True)
+
+
+class Membership(models.Model):
+    """A town's membership in a network, with its period and role."""
+
+    city = models.ForeignKey(City, verbose_name="Engagierte Stadt", on_delete=models.CASCADE, related_name="memberships")
+    network = models.ForeignKey(Network, verbose_name="Netzwerk", on_delete=models.CASCADE, related_name="memberships")
+    since = models.DateField("Mitglied seit", null=True, blank=True)
+    since_precision = models.CharField(
+        "Genauigkeit von „seit“", max_length=10, choices=DatePrecision.choices, default=DatePrecision.YEAR
+    )
+    until = models.DateField("Mitglied bis", null=True, blank=True)
+    role = models.CharField("Rolle", max_length=20, choices=MembershipRole.choices, default=MembershipRole.MEMBER)
+    subgroup = models.ForeignKey(
+        SubGroup,
+        verbose_name="Untergruppe",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="memberships",
+    )
+    note = models.CharField("Anmerkung", max_length=300, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "Mitgliedschaft"
+        verbose_name_plural = "Mitgliedschaften"
+        ordering = ["network__name", "city__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["city", "network"],
+                condition=Q(until__isnull=True),
+                name="membership_one_active_per_city_and_network",
+                violation_error_message="Diese Stadt ist bereits aktives Mitglied dieses Netzwerks.",
+            ),
+            models.CheckConstraint(
+                condition=Q(until__isnull=True) | Q(since__isnull=True) | Q(until__gte=F("since")),
+                name="membership_dates_in_order",
+                violation_error_message="„Mitglied bis“ darf nicht vor „Mitglied seit“ liegen.",
+            ),
+        ]
+        indexes = [models.Index(fields=["network", "until"], name="membership_network_until_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.city} in {self.network}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.until is None
+
+    @property
+    def since_display(self) -> str:
+        return format_period(self.since, self.since_precision)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.subgroup_id and self.network_id and self.subgroup.network_id != self.network_id:
+            raise ValidationError({"subgroup": "Die Untergruppe gehört zu einem anderen Netzwerk."})
+
+    def save(self, *args, **kwargs):
+        if self.since:
+            self.since = period_start(self.since, self.since_precision)
+        super().save(*args, **kwargs)
+
+
+class Seat(models.Model):
+    """A spokesperson seat of a network, e.g. "Landessprecher*in Verwaltung".
+
+    The seat outlives its holders: each election adds a SeatTerm.
+    """
+
+    network = models.ForeignKey(Network, verbose_name="Netzwerk", on_delete=models.CASCADE, related_name="seats")
+    title = models.CharField("Bezeichnung", max_length=120)
+    sector = models.CharField("Sektor", max_length=20, choices=Sector.choices, blank=True)
+
+    class Meta:
+        verbose_name = "Sprecher*innen-Sitz"
+        verbose_name_plural = "Sprecher*innen-Sitze"
+        ordering = ["network", "title"]
+        constraints = [models.UniqueConstraint(fields=["network", "title"], name="seat_unique_title_per_network")]
+
+    def __str__(self) -> str:
+        return f"{self.title} – {self.network}"
+
+
+class SeatTerm(models.Model):
+    seat = models.ForeignKey(Seat, verbose_name="Sitz", on_delete=models.CASCADE, related_name="terms")
+    person = models.ForeignKey(Person, verbose_name="Person", on_delete=models.PROTECT, related_name="seat_terms")
+    elected_on = models.DateField("Gewählt am", null=True, blank=True)
+    elected_precision = models.CharField(
+        "Genauigkeit der Wahl", max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    term_ends_on = models.DateField("Amtszeit endet", null=True, blank=True)
+    note = models.CharField("Anmerkung", max_length=200, blank=True, help_text="z. B. „wiedergewählt“")
+
+    class Meta:
+        verbose_name = "Amtszeit"
+        verbose_name_plural = "Amtszeiten"
+        ordering = ["seat", "-elected_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(term_ends_on__isnull=True) | Q(elected_on__isnull=True) | Q(term_ends_on__gt=F("elected_on")),
+                name="seatterm_dates_in_order",
+                violation_error_message="Die Amtszeit muss nach der Wahl enden.",
+            ),
+            models.UniqueConstraint(
+                fields=["seat"],
+                condition=Q(term_ends_on__isnull=True),
+                name="seatterm_one_open_term_per_seat",
+                violation_error_message="Dieser Sitz hat bereits eine laufende Amtszeit ohne Ende.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person.display_name}: {self.seat.title}"
+
+    @property
+    def elected_display(self) -> str:
+        return format_period(self.elected_on, self.elected_precision)
+
+
+class Campaign(models.Model):
+    """A campaign or project run by a network, such as "Glücksbringer"."""
+
+    network = models.ForeignKey(Network, verbose_name="Netzwerk", on_delete=models.CASCADE, related_name="campaigns")
+    name = models.CharField("Name", max_length=200)
+    slug = models.SlugField("Kürzel", max_length=200)
+    description = models.TextField("Beschreibung", blank=True)
+    cities = models.ManyToManyField(City, verbose_name="Beteiligte Städte", related_name="campaigns", blank=True)
+    started_on = models.DateField("Beginn", null=True, blank=True)
+    started_precision = models.CharField(
+        "Genauigkeit des Beginns", max_length=10, choices=DatePrecision.choices, default=DatePrecision.YEAR
+    )
+    ended_on = models.DateField("Ende", null=True, blank=True)
+    ended_precision = models.CharField(
+        "Genauigkeit des Endes", max_length=10, choices=DatePrecision.choices, default=DatePrecision.YEAR
+    )
+
+    class Meta:
+        verbose_name = "Kampagne oder Projekt"
+        verbose_name_plural = "Kampagnen und Projekte"
+        ordering = ["network", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["network", "slug"], name="campaign_unique_slug_per_network"),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(started_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="campaign_dates_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def period_display(self) -> str:
+        start = format_period(self.started_on, self.started_precision)
+        end = format_period(self.ended_on, self.ended_precision)
+        if start and end:
+            return f"{start} bis {end}"
+        return f"seit {start}" if start else ""
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = german_slugify(self.name)
+        super().save(*args, **kwargs)
+
+
+class StatePartnership(models.Model):
+    """A Länderpartnerschaft: a state's partnership with the programme."""
+
+    state = models.OneToOneField(
+        State, verbose_name="Bundesland", on_delete=models.PROTECT, related_name="partnership"
+    )
+    ordinal = models.PositiveSmallIntegerField("Länderpartner Nr.", unique=True)
+    signed_on = models.DateField("Unterzeichnet am", null=True, blank=True)
+    signed_precision = models.CharField(
+        "Genauigkeit des Datums", max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    place = models.CharField("Ort der Unterzeichnung", max_length=120, blank=True)
+    signatories = models.ManyToManyField(
+        Person, verbose_name="Unterzeichnende", related_name="signed_partnerships", blank=True
+    )
+    partner_organizations = models.ManyToManyField(
+        Organization, verbose_name="Partnerorganisationen", related_name="state_partnerships", blank=True
+    )
+    description = models.TextField("Beschreibung", blank=True)
+    source_note = models.TextField("Quellen", blank=True)
+
+    class Meta:
+        verbose_name = "Länderpartnerschaft"
+        verbose_name_plural = "Länderpartnerschaften"
+        ordering = ["ordinal"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ordinal__gte=1), name="partnership_ordinal_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ordinal}. Länderpartner: {self.state}"
+
+    @property
+    def signed_display(self) -> str:
+        return format_period(self.signed_on, self.signed_precision)
+
+
+class CommitmentSide(models.TextChoices):
+    NETWORK = "network", "Das Netzwerk „Engagierte Stadt“"
+    STATE = "state", "Das Land"
+
+
+class PartnershipCommitment(models.Model):
+    partnership = models.ForeignKey(
+        StatePartnership, verbose_name="Länderpartnerschaft", on_delete=models.CASCADE, related_name="commitments"
+    )
+    side = models.CharField("Seite", max_length=10, choices=CommitmentSide.choices)
+    text = models.CharField("Zusage", max_length=300)
+    position = models.PositiveSmallIntegerField("Reihenfolge", default=0)
+
+    class Meta:
+        verbose_name = "Zusage"
+        verbose_name_plural = "Zusagen"
+        ordering = ["partnership", "side", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "side", "text"], name="commitment_unique_text"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from networks import views
+
+app_name = "networks"
+
+urlpatterns = [
+    path("netzwerke/", views.network_list, name="network_list"),
+    path("netzwerke/<slug:slug>/", views.network_detail, name="network_detail"),
+]
