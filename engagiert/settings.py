@@ -5,6 +5,7 @@ environment. A fresh checkout runs on SQLite with no configuration at all.
 """
 
 import os
+import sys
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -40,10 +41,13 @@ def env_int(name: str, default: int) -> int:
 
 
 DEBUG = env_bool("DEBUG", False)
+# The test suite runs with production-like settings (DEBUG off) but a throwaway key,
+# plain static storage (no collectstatic needed) and no HTTPS redirect.
+RUNNING_TESTS = "pytest" in sys.modules or sys.argv[1:2] == ["test"]
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
+    if not (DEBUG or RUNNING_TESTS):
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. Set it in the environment, or set DEBUG=true for local development."
         )
@@ -157,10 +161,14 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG
+        if not (DEBUG or RUNNING_TESTS)
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+# Without collectstatic (development, tests) WhiteNoise serves straight from the app folders.
+WHITENOISE_USE_FINDERS = DEBUG or RUNNING_TESTS
+WHITENOISE_AUTOREFRESH = DEBUG
 
 SITE_NAME = "Engagierte Stadt – Netzwerkverzeichnis"
 
@@ -183,7 +191,7 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
 if not DEBUG:
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not RUNNING_TESTS)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

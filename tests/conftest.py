@@ -1,0 +1,17 @@
+"""Shared fixtures: the demo network, loaded once per test that asks for it."""
+
+import pytest
+
+
+@pytest.fixture
+def demo(db):
+    """The demo directory from engagiert/demo/network.toml, as a first-time visitor sees it."""
+    from engagiert.demo.loader import load_demo
+
+    load_demo()
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    return f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}"
