@@ -21,6 +21,16 @@ class Sector(models.TextChoices):
     POLITICS = "politics", "Politik"
 
 
+class SearchableQuerySet(models.QuerySet):
+    """Spelling-tolerant text search over a model's folded `search_text` column."""
+
+    def search(self, query: str):
+        folded = fold(query)
+        if not folded:
+            return self
+        return self.filter(search_text__contains=folded)
+
+
 class State(models.Model):
     """One of the 16 Länder; created by a data migration and never edited by hand."""
 
@@ -76,6 +86,9 @@ class Organization(models.Model):
     )
     website = models.URLField("Website", blank=True)
     description = models.TextField("Beschreibung", blank=True)
+    search_text = models.CharField(max_length=300, editable=False, db_index=True, default="")
+
+    objects = SearchableQuerySet.as_manager()
 
     class Meta:
         verbose_name = "Organisation"
@@ -86,6 +99,7 @@ class Organization(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        self.search_text = fold(f"{self.name} {self.short_name}")[:300]
         super().save(*args, **kwargs)
         # The towns this body coordinates are found by its name in the directory search.
         for city in self.coordinated_cities.all():
@@ -178,7 +192,7 @@ def validate_joined_year_not_future(value: int) -> None:
         raise ValidationError("Das Beitrittsjahr darf nicht in der Zukunft liegen.")
 
 
-class CityQuerySet(models.QuerySet):
+class CityQuerySet(SearchableQuerySet):
     def active(self):
         return self.filter(active=True)
 
@@ -187,13 +201,6 @@ class CityQuerySet(models.QuerySet):
 
     def in_network(self, network):
         return self.filter(memberships__network=network, memberships__until__isnull=True).distinct()
-
-    def search(self, query: str):
-        """Match a visitor's text against the town's name and coordinating body, spelling-tolerant."""
-        folded = fold(query)
-        if not folded:
-            return self
-        return self.filter(search_text__contains=folded)
 
     def of_size(self, size_class: str):
         low, high = SIZE_CLASS_BOUNDS[SizeClass(size_class)]

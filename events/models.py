@@ -8,9 +8,9 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from cities.models import City, Person
+from cities.models import City, Person, SearchableQuerySet
 from engagiert.dates import DatePrecision, format_period, period_end, period_start
-from engagiert.text import german_slugify
+from engagiert.text import fold, german_slugify
 from networks.models import Network
 
 
@@ -37,7 +37,7 @@ class MeetingStatus(models.TextChoices):
     CANCELLED = "cancelled", "abgesagt"
 
 
-class MeetingQuerySet(models.QuerySet):
+class MeetingQuerySet(SearchableQuerySet):
     """Upcoming and past never overlap: a meeting counts as upcoming until the
     last day of its period has passed (the end of the quarter for one planned
     only to a quarter)."""
@@ -101,6 +101,7 @@ class Meeting(models.Model):
     topics = models.TextField("Themen", blank=True, help_text="Ein Thema pro Zeile.")
     description = models.TextField("Beschreibung", blank=True)
     source_note = models.TextField("Quellen", blank=True)
+    search_text = models.CharField(max_length=500, editable=False, db_index=True, default="")
 
     objects = MeetingQuerySet.as_manager()
 
@@ -160,9 +161,10 @@ class Meeting(models.Model):
             self.period_ends_on = self.ends_on or period_end(self.starts_on, self.date_precision)
         else:
             self.period_ends_on = None
+        self.search_text = fold(f"{self.title} {self.place_text} {self.topics}")[:500]
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "period_ends_on", "starts_on"}
+            kwargs["update_fields"] = {*update_fields, "period_ends_on", "starts_on", "search_text"}
         super().save(*args, **kwargs)
 
 

@@ -5,9 +5,9 @@ from django.db import models
 from django.db.models import Count, F, Q
 from django.urls import reverse
 
-from cities.models import City, Organization, Person, Sector, State
+from cities.models import City, Organization, Person, SearchableQuerySet, Sector, State
 from engagiert.dates import DatePrecision, format_period, period_start
-from engagiert.text import german_slugify
+from engagiert.text import fold, german_slugify
 
 
 class NetworkKind(models.TextChoices):
@@ -24,7 +24,7 @@ class NetworkStatus(models.TextChoices):
     ENDED = "ended", "beendet"
 
 
-class NetworkQuerySet(models.QuerySet):
+class NetworkQuerySet(SearchableQuerySet):
     def active(self):
         return self.exclude(status=NetworkStatus.ENDED)
 
@@ -86,6 +86,7 @@ class Network(models.Model):
     description = models.TextField("Beschreibung", blank=True)
     website = models.URLField("Website", blank=True)
     source_note = models.TextField("Quellen", blank=True)
+    search_text = models.CharField(max_length=300, editable=False, db_index=True, default="")
 
     objects = NetworkQuerySet.as_manager()
 
@@ -136,6 +137,7 @@ class Network(models.Model):
             self.started_on = period_start(self.started_on, self.started_precision)
         if self.ended_on:
             self.ended_on = period_start(self.ended_on, self.ended_precision)
+        self.search_text = fold(f"{self.name} {self.short_name}")[:300]
         super().save(*args, **kwargs)
 
 
