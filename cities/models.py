@@ -31,6 +31,14 @@ class SearchableQuerySet(models.QuerySet):
         return self.filter(search_text__contains=folded)
 
 
+class StateQuerySet(models.QuerySet):
+    def with_directory_figures(self):
+        """Each state with its number of active member towns and its partnership, in one query."""
+        return self.select_related("partnership").annotate(
+            city_count=models.Count("cities", filter=Q(cities__active=True), distinct=True)
+        )
+
+
 class State(models.Model):
     """One of the 16 Länder; created by a data migration and never edited by hand."""
 
@@ -42,6 +50,8 @@ class State(models.Model):
         unique=True,
         validators=[RegexValidator(r"^DE-[A-Z]{2}$", "Bitte einen Code der Form „DE-ST“ angeben.")],
     )
+
+    objects = StateQuerySet.as_manager()
 
     class Meta:
         verbose_name = "Bundesland"
@@ -213,6 +223,32 @@ class CityQuerySet(SearchableQuerySet):
 
     def with_state(self):
         return self.select_related("state", "coordinating_organization")
+
+    def with_current_networks(self):
+        from networks.models import Membership
+
+        return self.prefetch_related(
+            models.Prefetch(
+                "memberships",
+                queryset=Membership.objects.current().select_related("network").order_by("network__kind", "network__name"),
+                to_attr="current_memberships",
+            )
+        )
+
+    def map_points(self) -> list[dict]:
+        """Name, link and coordinates of every town in the set, for the map (one query, no model instances)."""
+        rows = self.filter(latitude__isnull=False, longitude__isnull=False).order_by().values(
+            "name", "prefix", "slug", "latitude", "longitude"
+        )
+        return [
+            {
+                "name": f"{row['prefix']} {row['name']}".strip(),
+                "url": reverse("cities:city_detail", args=[row["slug"]]),
+                "latitude": row["latitude"],
+                "longitude": row["longitude"],
+            }
+            for row in rows
+        ]
 
 
 class City(models.Model):

@@ -1,22 +1,101 @@
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.vary import vary_on_headers
 
-from cities.models import City, State
+from cities.filters import CityFilterSet
+from cities.models import City, Person, State
+from engagiert import seo
+from engagiert.listing import filter_chips, paginate, render_list
+from engagiert.maps import render_germany_map
+from events.models import Meeting
+from networks.models import Membership, Network, NetworkKind, PartnershipCommitment
+
+CITIES_PER_PAGE = 24
 
 
+@vary_on_headers("HX-Request")
 def city_list(request):
-    cities = City.objects.with_state()
-    return render(request, "cities/city_list.html", {"cities": cities, "nav": "cities"})
-
-
-def state_list(request):
-    return render(request, "cities/state_list.html", {"states": State.objects.all(), "nav": "states"})
+    filterset = CityFilterSet(request.GET or None, queryset=City.objects.active().with_state())
+    cities = filterset.qs
+    page = paginate(request, cities.with_current_networks(), CITIES_PER_PAGE)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "chips": filter_chips(filterset) if filterset.is_bound else [],
+        "map": render_germany_map(cities.map_points(), title="Karte der gefundenen Engagierten Städte"),
+        "nav": "cities",
+    }
+    return render_list(request, "cities/city_list.html", context)
 
 
 def city_detail(request, slug):
-    city = get_object_or_404(City.objects.with_state(), slug=slug)
-    return render(request, "cities/city_detail.html", {"city": city})
+    fellow_members = (
+        Membership.objects.current().exclude(network__kind=NetworkKind.FEDERAL).select_related("city__state")
+    )
+    memberships = (
+        Membership.objects.current()
+        .select_related("network", "subgroup")
+        .prefetch_related(Prefetch("network__memberships", queryset=fellow_members, to_attr="current_members"))
+        .order_by("network__kind", "network__name")
+    )
+    city = get_object_or_404(
+        City.objects.with_state().prefetch_related(
+            Prefetch("memberships", queryset=memberships, to_attr="current_memberships"),
+            Prefetch("people", queryset=Person.objects.select_related("organization")),
+            "campaigns__network",
+        ),
+        slug=slug,
+    )
+    meetings = (
+        Meeting.objects.filter(Q(participating_cities=city) | Q(host_cities=city) | Q(place_city=city))
+        .distinct()
+        .with_relations()
+    )
+    tandem_partners = {
+        fellow.city
+        for membership in city.current_memberships
+        if membership.network.kind == NetworkKind.TANDEM
+        for fellow in membership.network.current_members
+        if fellow.city_id != city.pk
+    }
+    context = {
+        "city": city,
+        "meetings": meetings,
+        "tandem_partners": sorted(tandem_partners, key=lambda other: other.name),
+        "jsonld": seo.city_jsonld(request, city),
+        "map": render_germany_map(
+            [{"name": city.official_name, "url": city.get_absolute_url(), "latitude": city.latitude, "longitude": city.longitude}],
+            highlight_states=[city.state.code],
+            title=f"Lage von {city.official_name}",
+        ),
+        "nav": "cities",
+    }
+    return render(request, "cities/city_detail.html", context)
+
+
+def state_list(request):
+    states = State.objects.with_directory_figures().prefetch_related(
+        Prefetch("networks", queryset=Network.objects.exclude(kind=NetworkKind.FEDERAL).order_by("name"))
+    )
+    return render(request, "cities/state_list.html", {"states": states, "nav": "states"})
 
 
 def state_detail(request, slug):
-    state = get_object_or_404(State, slug=slug)
-    return render(request, "cities/state_detail.html", {"state": state})
+    state = get_object_or_404(
+        State.objects.with_directory_figures().prefetch_related(
+            "partnership__signatories",
+            "partnership__partner_organizations",
+            Prefetch("partnership__commitments", queryset=PartnershipCommitment.objects.order_by("side", "position")),
+        ),
+        slug=slug,
+    )
+    cities = City.objects.active().in_state(state).with_state().with_current_networks()
+    networks = Network.objects.filter(states=state).with_member_count().order_by("kind", "name")
+    context = {
+        "state": state,
+        "cities": cities,
+        "networks": networks,
+        "map": render_germany_map(cities.map_points(), highlight_states=[state.code], title=f"Engagierte Städte in {state}"),
+        "nav": "states",
+    }
+    return render(request, "cities/state_detail.html", context)

@@ -102,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
             ],
+            "builtins": ["django.contrib.humanize.templatetags.humanize", "engagiert.templatetags.site"],
         },
     },
 ]

@@ -1,8 +1,69 @@
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from cities.models import City, Organization
+from engagiert.maps import render_germany_map
+from events.models import Meeting, MeetingReport
+from networks.models import Network, StatePartnership
+
+SEARCH_MAX_LENGTH = 100
+SEARCH_RESULTS_PER_KIND = 20
 
 
 def home(request):
-    return render(request, "home.html", {})
+    today = timezone.localdate()
+    cities = City.objects.active()
+    context = {
+        "figures": {
+            "cities": cities.count(),
+            "networks": Network.objects.active().count(),
+            "partners": StatePartnership.objects.count(),
+            "meetings_this_year": Meeting.objects.filter(starts_on__year=today.year).count(),
+        },
+        "year": today.year,
+        "map": render_germany_map(cities.map_points(), title="Karte aller Engagierten Städte im Verzeichnis"),
+        "upcoming": Meeting.objects.upcoming(today).with_relations().order_by("starts_on")[:3],
+        "reports": MeetingReport.objects.published().select_related("meeting").order_by("-published_at")[:3],
+        "latest_cities": cities.exclude(joined_year=None).select_related("state").order_by("-joined_year", "name")[:6],
+    }
+    return render(request, "home.html", context)
+
+
+def search(request):
+    """One search box over towns, networks, organisations and meetings."""
+    query = request.GET.get("q", "").strip()
+    error = ""
+    results = {}
+    if len(query) > SEARCH_MAX_LENGTH:
+        error = f"Bitte höchstens {SEARCH_MAX_LENGTH} Zeichen eingeben."
+    elif query:
+        limit = SEARCH_RESULTS_PER_KIND
+        results = {
+            "cities": list(City.objects.active().search(query).select_related("state")[:limit]),
+            "networks": list(Network.objects.search(query).order_by("name")[:limit]),
+            "organizations": list(Organization.objects.search(query).select_related("city")[:limit]),
+            "meetings": list(Meeting.objects.search(query).select_related("place_city")[:limit]),
+        }
+    context = {
+        "query": query[:SEARCH_MAX_LENGTH],
+        "error": error,
+        "results": results,
+        "total": sum(len(items) for items in results.values()),
+    }
+    return render(request, "search.html", context)
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 def page_not_found(request, exception):

@@ -1,0 +1,126 @@
+"""Filters of the town directory and the state list.
+
+Parameter names are German because they appear in the visitor's address bar
+("/staedte/?land=sachsen-anhalt&netzwerk=regionalnetzwerk-anhalt").
+"""
+
+import django_filters
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+
+from cities.models import PROGRAMME_START_YEAR, City, CoordinationModel, SizeClass, State
+from networks.models import Network, NetworkKind
+
+MAX_QUERY_LENGTH = 100
+
+
+class YearInput(forms.NumberInput):
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "numeric", "min": PROGRAMME_START_YEAR, "max": 2100, **(attrs or {})})
+
+
+class YearField(forms.IntegerField):
+    """A year in the programme's lifetime, with German messages for bad input."""
+
+    default_error_messages = {"invalid": "Bitte eine Jahreszahl wie 2021 eingeben."}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", YearInput)
+        super().__init__(*args, **kwargs)
+        self.validators.append(
+            MinValueValidator(PROGRAMME_START_YEAR, f"Das Programm begann {PROGRAMME_START_YEAR}.")
+        )
+        self.validators.append(MaxValueValidator(2100, "Bitte ein Jahr bis 2100 eingeben."))
+
+
+class YearFilter(django_filters.NumberFilter):
+    field_class = YearField
+
+
+class CityFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Suche",
+        method="filter_text",
+        max_length=MAX_QUERY_LENGTH,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": "Stadt oder Koordinierungsstelle", "autocomplete": "off"}
+        ),
+    )
+    land = django_filters.ModelMultipleChoiceFilter(
+        label="Bundesland",
+        field_name="state__slug",
+        to_field_name="slug",
+        queryset=State.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    netzwerk = django_filters.ModelMultipleChoiceFilter(
+        label="Netzwerk",
+        method="filter_networks",
+        to_field_name="slug",
+        queryset=Network.objects.order_by("kind", "name"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    art = django_filters.MultipleChoiceFilter(
+        label="Art des Netzwerks",
+        method="filter_network_kinds",
+        choices=NetworkKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    seit_von = YearFilter(label="Dabei seit (von)", field_name="joined_year", lookup_expr="gte")
+    seit_bis = YearFilter(label="Dabei seit (bis)", field_name="joined_year", lookup_expr="lte")
+    groesse = django_filters.ChoiceFilter(
+        label="Größe", method="filter_size", choices=SizeClass.choices, empty_label="alle Größen"
+    )
+    koordination = django_filters.ChoiceFilter(
+        label="Koordinierung",
+        field_name="coordination_model",
+        choices=CoordinationModel.choices,
+        empty_label="alle Modelle",
+    )
+    laenderpartner = django_filters.BooleanFilter(
+        label="Nur Länder mit Länderpartnerschaft",
+        method="filter_partner_state",
+        widget=forms.CheckboxInput,
+    )
+    sortierung = django_filters.OrderingFilter(
+        label="Sortierung",
+        fields=(("name", "name"), ("joined_year", "beitritt"), ("population", "einwohner")),
+        field_labels={
+            "name": "Name",
+            "joined_year": "Beitrittsjahr",
+            "population": "Einwohnerzahl",
+        },
+        empty_label=None,
+        null_label=None,
+    )
+
+    class Meta:
+        model = City
+        fields = []
+
+    def filter_text(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_networks(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(memberships__network__in=value, memberships__until__isnull=True).distinct()
+
+    def filter_network_kinds(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(memberships__network__kind__in=value, memberships__until__isnull=True).distinct()
+
+    def filter_size(self, queryset, name, value):
+        return queryset.of_size(value) if value else queryset
+
+    def filter_partner_state(self, queryset, name, value):
+        if value:
+            return queryset.filter(state__partnership__isnull=False)
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("sortierung"):
+            queryset = queryset.order_by("name")
+        return queryset

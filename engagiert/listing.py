@@ -1,0 +1,74 @@
+"""Pieces every filtered list page shares: pagination, filter chips and the HTMX switch."""
+
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Model
+from django.http import HttpRequest, QueryDict
+from django.shortcuts import render
+
+PAGE_PARAM = "seite"
+
+
+def paginate(request: HttpRequest, queryset, per_page: int) -> Page:
+    """The requested page; a page number that is not a number or out of range gives the nearest page."""
+    return Paginator(queryset, per_page).get_page(request.GET.get(PAGE_PARAM))
+
+
+@dataclass(frozen=True)
+class Chip:
+    label: str
+    value: str
+    remove_url: str
+
+
+def _without(query: QueryDict, name: str, raw_value: str | None) -> str:
+    remaining = query.copy()
+    remaining.pop(PAGE_PARAM, None)
+    if raw_value is None:
+        remaining.pop(name, None)
+    else:
+        remaining.setlist(name, [v for v in remaining.getlist(name) if v != raw_value])
+    encoded = remaining.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+def filter_chips(filterset, ignore=("sortierung",)) -> list[Chip]:
+    """The active, valid filters as removable chips: one chip per chosen value."""
+    form = filterset.form
+    data = filterset.data
+    chips = []
+    for name, value in form.cleaned_data.items():
+        if name in ignore or value in (None, "", [], ()) or value is False:
+            continue
+        field = form.fields[name]
+        label = field.label
+        if hasattr(value, "__iter__") and not isinstance(value, str):
+            for item in value:
+                if isinstance(item, Model):
+                    raw = str(getattr(item, field.to_field_name or "pk"))
+                    text = str(item)
+                else:
+                    raw = str(item)
+                    text = dict(field.choices).get(item, item)
+                chips.append(Chip(label, str(text), _without(data, name, raw)))
+            continue
+        if value is True:
+            text = "ja"
+        elif hasattr(field, "choices"):
+            text = dict(field.choices).get(value, value)
+        else:
+            text = value
+        chips.append(Chip(label, str(text), _without(data, name, None)))
+    return chips
+
+
+def render_list(request: HttpRequest, template: str, context: dict, partial: str = "results"):
+    """Full page for normal requests, only the results partial for HTMX filter requests.
+
+    A history restore (back button after the cache was dropped) gets the full page,
+    so the visitor never sees a bare fragment.
+    """
+    if request.htmx and not request.htmx.history_restore_request:
+        template = f"{template}#{partial}"
+    return render(request, template, context)
