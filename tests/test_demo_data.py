@@ -1,0 +1,441 @@
+"""The demo data: the facts of the programme's texts arrive in the database, and loading twice changes nothing."""
+
+import datetime
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from cities.models import City, CityKind, CoordinationModel, Organization, Person, Sector
+from engagiert.demo.loader import DATA_FILE, DemoDataError, load_demo
+from events.models import Meeting, MeetingFormat, MeetingKind, MeetingReport, MeetingStatus, ReportStatus
+from networks.models import (
+    Campaign,
+    CommitmentSide,
+    Membership,
+    MembershipRole,
+    Network,
+    NetworkKind,
+    NetworkStatus,
+    Seat,
+    StatePartnership,
+)
+
+pytestmark = pytest.mark.django_db
+
+SACHSEN_ANHALT_TOWNS = {
+    "Bitterfeld-Wolfen",
+    "Blankenburg (Harz)",
+    "Dessau-Roßlau",
+    "Hansestadt Gardelegen",
+    "Gräfenhainichen",
+    "Gemeinde Hohe Börde",
+    "Lutherstadt Wittenberg",
+    "Naumburg (Saale)",
+    "Hansestadt Stendal",
+}
+ANHALT_TOWNS = {"wittenberg", "bitterfeld-wolfen", "graefenhainichen", "dessau-rosslau", "aken-elbe"}
+BAVARIAN_TOWNS = {
+    "puchheim", "ingolstadt", "eichstaett", "neumarkt-in-der-oberpfalz",
+    "holzkirchen", "coburg", "kronach", "kaufbeuren",
+}
+DOMAIN_APPS = {"cities", "networks", "events"}
+
+
+@pytest.fixture
+def loaded():
+    """The demo data loaded once; the value is the loader's summary."""
+    return load_demo()
+
+
+def network(slug):
+    return Network.objects.get(slug=slug)
+
+
+def snapshot():
+    """Every row of every table of the domain apps, M2M link tables included."""
+    return {
+        model._meta.label: list(model.objects.order_by("pk").values())
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.app_label in DOMAIN_APPS
+    }
+
+
+# --- Loading ---------------------------------------------------------------------------
+
+
+def test_loader_reports_what_it_created(loaded):
+    assert loaded["cities"] == City.objects.count() == 23
+    assert loaded["networks"] == Network.objects.count() == 10
+    assert loaded["partnerships"] == StatePartnership.objects.count() == 5
+    assert loaded["meetings"] == Meeting.objects.count()
+    assert loaded["reports"] == MeetingReport.objects.count() == 4
+    assert loaded["updated"] == loaded["unchanged"] == 0
+    assert loaded["created"] > 0
+
+
+def test_second_run_changes_nothing(loaded):
+    before = snapshot()
+    again = load_demo()
+    assert again["created"] == 0
+    assert again["updated"] == 0
+    assert again["unchanged"] == loaded["created"]
+    assert snapshot() == before
+
+
+def test_a_changed_value_is_restored_without_duplicates(loaded):
+    City.objects.filter(slug="lemgo").update(joined_year=2019)
+    network("regionalnetzwerk-anhalt").memberships.filter(city__slug="aken-elbe").delete()
+    counts = {label: len(rows) for label, rows in snapshot().items()}
+
+    summary = load_demo()
+
+    assert City.objects.get(slug="lemgo").joined_year == 2020
+    assert network("regionalnetzwerk-anhalt").memberships.filter(city__slug="aken-elbe").exists()
+    assert summary["created"] == 1
+    assert summary["updated"] == 1
+    after = {label: len(rows) for label, rows in snapshot().items()}
+    assert after["networks.Membership"] == counts["networks.Membership"] + 1
+    assert {k: v for k, v in after.items() if k != "networks.Membership"} == {
+        k: v for k, v in counts.items() if k != "networks.Membership"
+    }
+
+
+def test_every_loaded_object_passes_model_validation(loaded):
+    checked = 0
+    for model in apps.get_models():
+        if model._meta.app_label not in DOMAIN_APPS:
+            continue
+        for obj in model.objects.all():
+            obj.full_clean()
+            checked += 1
+    assert checked >= loaded["created"]
+
+
+def test_management_command_prints_a_summary(db):
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    call_command("load_demo", stdout=out)
+    text = out.getvalue()
+    assert "23 Städte" in text
+    assert "Neu angelegt: 0, geändert: 0" in text
+
+
+def test_data_ships_with_the_code_and_reads_nothing_else():
+    import engagiert.demo.loader as loader
+
+    assert DATA_FILE.is_file()
+    assert DATA_FILE.parent == Path(loader.__file__).parent
+    assert "shared" not in Path(loader.__file__).read_text(encoding="utf-8")
+
+
+# --- Towns -------------------------------------------------------------------------------
+
+
+def test_landesnetzwerk_sachsen_anhalt_has_the_nine_founding_towns(loaded):
+    lsa = network("landesnetzwerk-engagierte-staedte-sachsen-anhalt")
+    memberships = lsa.memberships.select_related("city", "city__state")
+    assert {m.city.official_name for m in memberships} == SACHSEN_ANHALT_TOWNS
+    assert {m.role for m in memberships} == {MembershipRole.FOUNDING}
+    assert {m.city.state.code for m in memberships} == {"DE-ST"}
+    assert lsa.kind == NetworkKind.STATE
+    assert lsa.parent.slug == "bundesnetzwerk-engagierte-stadt"
+    assert lsa.started_on == datetime.date(2025, 3, 1)
+    assert lsa.started_display == "März 2025"
+    assert list(lsa.partners.values_list("short_name", flat=True)) == ["LAGFA Sachsen-Anhalt"]
+
+
+def test_joined_years_come_from_the_texts_and_are_empty_where_they_do_not(loaded):
+    years = dict(City.objects.values_list("slug", "joined_year"))
+    assert years["lemgo"] == 2020
+    assert years["parchim"] == 2021
+    assert years["stendal"] == 2015
+    assert years["gardelegen"] is None
+    stendal = network("bundesnetzwerk-engagierte-stadt").memberships.get(city__slug="stendal")
+    assert stendal.since == datetime.date(2015, 1, 1)
+    assert stendal.since_display == "2015"
+
+
+def test_prefixes_and_kinds_of_towns(loaded):
+    towns = {c.slug: c for c in City.objects.all()}
+    assert towns["lemgo"].official_name == "Alte Hansestadt Lemgo"
+    assert towns["wittenberg"].official_name == "Lutherstadt Wittenberg"
+    assert towns["hohe-boerde"].kind == CityKind.MUNICIPALITY
+    assert towns["holzkirchen"].official_name == "Markt Holzkirchen"
+    assert towns["holzkirchen"].kind == CityKind.MUNICIPALITY
+    assert towns["aken-elbe"].kind == CityKind.LAND
+    assert towns["weisswasser-ol"].state.code == "DE-SN"
+    assert towns["cottbus"].state.code == "DE-BB"
+    assert towns["dessau-rosslau"].ags == "15001000"
+    assert towns["parchim"].ags is None
+    assert all(slug.isascii() for slug in towns)
+    assert all(town.source_note for town in towns.values())
+    assert all(town.latitude is not None and town.longitude is not None for town in towns.values())
+
+
+def test_coordination_models(loaded):
+    towns = {c.slug: c for c in City.objects.select_related("coordinating_organization")}
+    assert towns["lemgo"].coordination_model == CoordinationModel.MUNICIPALITY
+    assert towns["lemgo"].coordinating_organization.name == "Alte Hansestadt Lemgo"
+    providers = {
+        "stendal": "Freiwilligen-Agentur Altmark e.V.",
+        "parchim": "ZiP – Zusammen in Parchim",
+        "gardelegen": "Jugendförderungszentrum Gardelegen",
+    }
+    for slug, body in providers.items():
+        assert towns[slug].coordination_model == CoordinationModel.PROVIDER
+        assert towns[slug].coordinating_organization.name == body
+        assert towns[slug].coordinating_organization.city == towns[slug]
+    # The body's name makes its town findable.
+    assert list(City.objects.search("Freiwilligen-Agentur Altmark").values_list("slug", flat=True)) == ["stendal"]
+
+
+def test_every_town_is_in_the_bundesnetzwerk(loaded):
+    bund = network("bundesnetzwerk-engagierte-stadt")
+    assert bund.memberships.count() == City.objects.count()
+    assert bund.declared_member_count == 113
+    assert bund.host.short_name == "BBE"
+    assert bund.partners.count() == 7
+
+
+# --- People and seats ---------------------------------------------------------------------
+
+
+def test_state_spokespersons_hold_their_seats(loaded):
+    lsa = network("landesnetzwerk-engagierte-staedte-sachsen-anhalt")
+    seats = {seat.title: seat for seat in lsa.seats.all()}
+    assert set(seats) == {"Landessprecher*in Verwaltung", "Landessprecher*in Zivilgesellschaft"}
+
+    admin_term = seats["Landessprecher*in Verwaltung"].terms.get()
+    assert seats["Landessprecher*in Verwaltung"].sector == Sector.ADMINISTRATION
+    assert admin_term.person.name == "Kathrin Hinze"
+    assert admin_term.person.city.name == "Dessau-Roßlau"
+    assert admin_term.person.sector == Sector.ADMINISTRATION
+    assert admin_term.elected_on == datetime.date(2025, 3, 1)
+    assert admin_term.elected_display == "März 2025"
+
+    civil_term = seats["Landessprecher*in Zivilgesellschaft"].terms.get()
+    assert seats["Landessprecher*in Zivilgesellschaft"].sector == Sector.CIVIL_SOCIETY
+    assert civil_term.person.name == "Niklas Neumann"
+    assert civil_term.person.city.name == "Hohe Börde"
+    assert civil_term.person.sector == Sector.CIVIL_SOCIETY
+
+
+def test_federal_spokesperson_was_re_elected_on_an_unknown_date(loaded):
+    term = Seat.objects.get(network__slug="bundesnetzwerk-engagierte-stadt", title="Bundessprecher*in").terms.get()
+    assert term.person.name == "Marion Zosel-Mohr"
+    assert term.elected_on is None
+    assert term.note == "wiedergewählt"
+
+
+def test_people_are_stored_without_contact_data(loaded):
+    assert Person.objects.count() == 23
+    assert not Person.objects.filter(contact_public=True).exists()
+    assert not Person.objects.exclude(email="").exists()
+    assert not Person.objects.exclude(phone="").exists()
+    scholz = Person.objects.get(name="Christoph Scholz")
+    assert scholz.display_name == "Prof. Dr. Christoph Scholz"
+    assert scholz.organization.name == "Engagementstiftung Sachsen"
+    assert Person.objects.filter(role="Glücksbringer der Kampagne").count() == 4
+
+
+# --- Networks -------------------------------------------------------------------------------
+
+
+def test_rhein_neckar_declares_seven_towns_but_names_none(loaded):
+    mrn = network("regionalnetzwerk-metropolregion-rhein-neckar")
+    assert mrn.declared_member_count == 7
+    assert mrn.memberships.count() == 0
+    assert set(mrn.states.values_list("code", flat=True)) == {"DE-BW", "DE-RP", "DE-HE"}
+    assert list(mrn.partners.values_list("name", flat=True)) == ["Metropolregion Rhein-Neckar"]
+
+
+def test_gluecksbringer_campaign_links_the_five_anhalt_towns(loaded):
+    anhalt = network("regionalnetzwerk-anhalt")
+    assert anhalt.started_on == datetime.date(2022, 1, 1)
+    assert anhalt.status == NetworkStatus.ACTIVE
+    assert set(anhalt.memberships.values_list("city__slug", flat=True)) == ANHALT_TOWNS
+    campaign = anhalt.campaigns.get(slug="gluecksbringer")
+    assert campaign.name == "Glücksbringer"
+    assert set(campaign.cities.values_list("slug", flat=True)) == ANHALT_TOWNS
+    project = anhalt.campaigns.get(slug="foerderprojekt-regionalnetzwerk-anhalt")
+    assert project.period_display == "September 2022 bis Juni 2023"
+
+
+def test_saxon_network_is_forming_with_two_subgroups(loaded):
+    saxony = network("engagierte-staedte-sachsen")
+    assert saxony.status == NetworkStatus.FORMING
+    assert saxony.declared_member_count == 7
+    assert dict(saxony.subgroups.values_list("name", "declared_member_count")) == {
+        "östliche Städte": 4,
+        "westliche Städte": 3,
+    }
+    membership = saxony.memberships.get()
+    assert membership.city.slug == "weisswasser-ol"
+    assert membership.subgroup.name == "östliche Städte"
+
+
+def test_bavarian_pilot_hosted_by_lbe_with_eight_named_of_eleven_towns(loaded):
+    bayern = network("regionalnetzwerk-engagierte-stadt-bayern")
+    assert bayern.host.short_name == "LBE Bayern"
+    assert bayern.declared_member_count == 11
+    assert set(bayern.memberships.values_list("city__slug", flat=True)) == BAVARIAN_TOWNS
+    assert network("austausch-coburg-kronach").parent == bayern
+
+
+def test_tandems_and_thematic_network(loaded):
+    circle = network("austauschkreis-stendal-lemgo-parchim-gardelegen")
+    roles = dict(circle.memberships.values_list("city__slug", "role"))
+    assert roles == {"stendal": "founding", "lemgo": "founding", "parchim": "member", "gardelegen": "member"}
+    assert "sechs Monate" in circle.description
+    tandem = network("tandem-wittenberg-radebeul-cottbus")
+    assert set(tandem.memberships.values_list("city__slug", flat=True)) == {"wittenberg", "radebeul", "cottbus"}
+    universities = network("engagierte-staedte-hochschulen")
+    assert universities.kind == NetworkKind.THEMATIC
+    assert universities.memberships.count() == 0
+    campaign = Campaign.objects.get(network=universities, slug="mensch-in-bewegung")
+    assert set(campaign.cities.values_list("slug", flat=True)) == {"eichstaett", "ingolstadt"}
+
+
+# --- State partnerships -----------------------------------------------------------------------
+
+
+def test_sachsen_anhalt_is_the_fifth_state_partner(loaded):
+    partnership = StatePartnership.objects.get(state__code="DE-ST")
+    assert partnership.ordinal == 5
+    assert partnership.signed_on == datetime.date(2025, 5, 16)
+    assert partnership.signed_display == "16. Mai 2025"
+    assert partnership.place == "Lutherstadt Wittenberg"
+    assert partnership.signatories.count() == 0
+    assert set(partnership.partner_organizations.values_list("name", flat=True)) == {
+        "Landesarbeitsgemeinschaft der Freiwilligenagenturen Sachsen-Anhalt e.V.",
+        "Land Sachsen-Anhalt",
+    }
+    network_side = list(partnership.commitments.filter(side=CommitmentSide.NETWORK).values_list("text", flat=True))
+    state_side = list(partnership.commitments.filter(side=CommitmentSide.STATE).values_list("text", flat=True))
+    assert len(network_side) == 8
+    assert len(state_side) == 7
+    assert network_side[0] == "verstärkt den Wissenstransfer aus dem Bundesnetzwerk in die Bundesländer"
+    assert state_side[-1] == "stärken die Selbstorganisation der Städte"
+
+
+def test_state_partners_in_order(loaded):
+    partnerships = list(StatePartnership.objects.select_related("state"))
+    assert [p.state.name for p in partnerships] == [
+        "Rheinland-Pfalz", "Hessen", "Schleswig-Holstein", "Bayern", "Sachsen-Anhalt",
+    ]
+    assert partnerships[0].signed_display == "14. September 2020"
+    assert partnerships[1].signed_display == "Mai 2021"
+    assert partnerships[2].signed_on is None
+    bayern = partnerships[3]
+    assert bayern.signed_on is None
+    assert list(bayern.signatories.values_list("name", flat=True)) == ["Ulrike Scharf"]
+    assert set(bayern.partner_organizations.values_list("short_name", flat=True)) == {
+        "LBE Bayern", "lagfa bayern", "StMAS",
+    }
+    assert "Würzburg" in bayern.description
+    assert bayern.commitments.count() == 15
+
+
+# --- Meetings and reports ------------------------------------------------------------------------
+
+
+def test_weisswasser_meeting_and_its_published_report(loaded):
+    meeting = Meeting.objects.get(slug="netzwerktreffen-sachsen-weisswasser-2025")
+    assert meeting.starts_on == datetime.date(2025, 6, 18)
+    assert meeting.status == MeetingStatus.HELD
+    assert meeting.place_city.slug == "weisswasser-ol"
+    assert list(meeting.networks.values_list("slug", flat=True)) == ["engagierte-staedte-sachsen"]
+    assert set(meeting.participants.values_list("name", flat=True)) == {"Torsten Pötzsch", "Christoph Scholz"}
+    assert "Prozessbegleitung" in meeting.topics
+
+    report = meeting.report
+    assert report.status == ReportStatus.PUBLISHED
+    assert report.published_at is not None
+    outcomes = " ".join(report.outcome_list)
+    assert "Kontaktdaten" in outcomes
+    assert "sachsenweite Plattform" in outcomes
+    assert report.next_meeting_on == datetime.date(2025, 10, 1)
+    assert report.next_meeting_precision == "quarter"
+    assert report.next_meeting_display == "4. Quartal 2025"
+
+
+def test_planned_fourth_quarter_meeting_counts_as_upcoming_until_the_quarter_ends(loaded):
+    meeting = Meeting.objects.get(slug="netzwerktreffen-sachsen-2025-q4")
+    assert meeting.status == MeetingStatus.PLANNED
+    assert meeting.date_display == "4. Quartal 2025"
+    assert Meeting.objects.upcoming(today=datetime.date(2025, 12, 31)).filter(pk=meeting.pk).exists()
+    assert Meeting.objects.past(today=datetime.date(2026, 1, 1)).filter(pk=meeting.pk).exists()
+
+
+def test_other_meetings_of_the_texts(loaded):
+    wuerzburg = Meeting.objects.get(slug="netzwerktreffen-2024-wuerzburg")
+    assert (wuerzburg.starts_on, wuerzburg.ends_on) == (datetime.date(2024, 9, 16), datetime.date(2024, 9, 17))
+    assert wuerzburg.attendee_count == 150
+    assert wuerzburg.place_text == "Würzburg"
+
+    national = Meeting.objects.get(slug="bundesnetzwerktreffen-2025-wittenberg")
+    assert national.kind == MeetingKind.NATIONAL
+    assert national.date_display == "Mai 2025"
+    assert national.place_city.slug == "wittenberg"
+
+    founding = Meeting.objects.get(slug="gruendungstreffen-landesnetzwerk-sachsen-anhalt-2025")
+    assert founding.kind == MeetingKind.FOUNDING
+    assert founding.report.is_published
+
+    talks = Meeting.objects.get(slug="kooperationsgespraeche-lagfa-sachsen-anhalt-2025")
+    assert talks.kind == MeetingKind.CONSULTATION
+    assert set(talks.participants.values_list("name", flat=True)) == {
+        "Kathrin Hinze", "Niklas Neumann", "Jan Greiner", "Ulrike Eichendorf",
+    }
+
+    theme_table = Meeting.objects.get(slug="thementisch-generationendialog-2025")
+    assert theme_table.kind == MeetingKind.THEME_TABLE
+    assert theme_table.starts_on == datetime.date(2025, 10, 22)
+
+    visits = Meeting.objects.filter(kind=MeetingKind.VISIT, networks__slug="regionalnetzwerk-engagierte-stadt-bayern")
+    assert visits.count() == 4
+    assert not visits.filter(starts_on__isnull=False).exists()
+
+    mrn = Meeting.objects.get(slug="netzwerktreffen-regionalnetzwerk-mrn-2023")
+    assert mrn.date_display == "2023"
+
+
+def test_digital_exchange_of_the_four_administration_heads(loaded):
+    meeting = Meeting.objects.get(slug="digitaler-austausch-stendal-lemgo-parchim-gardelegen")
+    assert meeting.format == MeetingFormat.DIGITAL
+    assert meeting.starts_on is None
+    assert set(meeting.participating_cities.values_list("slug", flat=True)) == {
+        "stendal", "lemgo", "parchim", "gardelegen",
+    }
+    assert meeting.participants.count() == 7
+    assert meeting.report.is_published
+    assert "alle sechs Monate" in meeting.report.outcomes
+
+
+def test_meeting_slugs_are_ascii_and_every_record_names_its_source(loaded):
+    for meeting in Meeting.objects.all():
+        assert meeting.slug.isascii()
+        assert meeting.source_note
+    for model in (Network, StatePartnership):
+        assert not model.objects.filter(source_note="").exists()
+    assert not Membership.objects.filter(until__isnull=False).exists()
+    assert not Organization.objects.filter(name="").exists()
+
+
+def test_a_broken_data_file_is_refused_and_nothing_is_written(db, tmp_path):
+    broken = tmp_path / "broken.toml"
+    broken.write_text(
+        '[[cities]]\nslug = "testort"\nname = "Testort"\nstate = "DE-ST"\n\n'
+        '[[people]]\nname = "Erika Muster"\ncity = "nirgendwo"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(DemoDataError, match="nirgendwo"):
+        load_demo(path=broken)
+    assert not City.objects.filter(slug="testort").exists()
+
+    broken.write_text('[[cities]]\nslug = "testort"\nname = "Testort"\nstate = "DE-ST"\ncolour = "blau"\n')
+    with pytest.raises(DemoDataError, match="colour"):
+        load_demo(path=broken)
