@@ -90,8 +90,7 @@ class CityFilterSet(django_filters.FilterSet):
             "joined_year": "Beitrittsjahr",
             "population": "Einwohnerzahl",
         },
-        empty_label=None,
-        null_label=None,
+        empty_label="Name (A–Z)",
     )
 
     class Meta:

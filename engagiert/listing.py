@@ -66,9 +66,9 @@ def filter_chips(filterset, ignore=("sortierung",)) -> list[Chip]:
 def render_list(request: HttpRequest, template: str, context: dict, partial: str = "results"):
     """Full page for normal requests, only the results partial for HTMX filter requests.
 
-    A history restore (back button after the cache was dropped) gets the full page,
-    so the visitor never sees a bare fragment.
+    A history restore (back button after the cache was dropped) and a boosted link
+    (filter chips, reset) get the full page, so the visitor never sees a bare fragment.
     """
-    if request.htmx and not request.htmx.history_restore_request:
+    if request.htmx and not (request.htmx.history_restore_request or request.htmx.boosted):
         template = f"{template}#{partial}"
     return render(request, template, context)

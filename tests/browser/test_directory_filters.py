@@ -1,0 +1,94 @@
+"""Filtering the town directory in a real browser, with and without JavaScript."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+LANDESNETZWERK_ST = "landesnetzwerk-engagierte-staedte-sachsen-anhalt"
+
+
+def open_group(page, name):
+    page.locator("summary", has_text=re.compile(f"^{name}$")).click()
+
+
+def test_choosing_a_state_and_a_network_updates_the_list_without_reloading(page, site):
+    page.goto(f"{site}/staedte/")
+    expect(page.locator(".result-count")).to_have_text("23 Engagierte Städte")
+    page.evaluate("window.__stillTheSamePage = true")
+
+    open_group(page, "Bundesland")
+    page.get_by_label("Sachsen-Anhalt", exact=True).check()
+    expect(page.locator(".result-count")).to_have_text("10 Engagierte Städte")
+    expect(page).to_have_url(re.compile(r"land=sachsen-anhalt"))
+
+    open_group(page, "Netzwerk")
+    page.get_by_label("Regionalnetzwerk Anhalt", exact=True).check()
+    expect(page.locator(".result-count")).to_have_text("5 Engagierte Städte")
+    expect(page).to_have_url(re.compile(r"land=sachsen-anhalt.*netzwerk=regionalnetzwerk-anhalt"))
+    assert page.locator(".city-card h3").all_inner_texts() == [
+        "Aken (Elbe)",
+        "Bitterfeld-Wolfen",
+        "Dessau-Roßlau",
+        "Gräfenhainichen",
+        "Lutherstadt Wittenberg",
+    ]
+    assert page.evaluate("window.__stillTheSamePage") is True
+
+
+def test_typing_a_search_term_filters_as_you_type(page, site):
+    page.goto(f"{site}/staedte/")
+    page.evaluate("window.__stillTheSamePage = true")
+    page.get_by_label("Suche", exact=True).press_sequentially("rosslau", delay=40)
+    expect(page.locator(".result-count")).to_have_text("1 Engagierte Stadt")
+    expect(page.locator(".city-card h3")).to_have_text("Dessau-Roßlau")
+    expect(page).to_have_url(re.compile(r"q=rosslau"))
+    assert page.evaluate("window.__stillTheSamePage") is True
+
+
+def test_the_back_button_restores_the_earlier_list(page, site):
+    page.goto(f"{site}/staedte/")
+    open_group(page, "Bundesland")
+    page.get_by_label("Sachsen-Anhalt", exact=True).check()
+    expect(page.locator(".result-count")).to_have_text("10 Engagierte Städte")
+    open_group(page, "Netzwerk")
+    page.get_by_label("Regionalnetzwerk Anhalt", exact=True).check()
+    expect(page.locator(".result-count")).to_have_text("5 Engagierte Städte")
+
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"land=sachsen-anhalt$"))
+    expect(page.locator(".result-count")).to_have_text("10 Engagierte Städte")
+    page.go_back()
+    expect(page.locator(".result-count")).to_have_text("23 Engagierte Städte")
+
+
+def test_removing_a_filter_chip_updates_list_and_form(page, site):
+    page.goto(f"{site}/staedte/?land=sachsen-anhalt&netzwerk=regionalnetzwerk-anhalt")
+    expect(page.locator(".result-count")).to_have_text("5 Engagierte Städte")
+    page.locator(".chip", has_text="Regionalnetzwerk Anhalt").click()
+    expect(page.locator(".result-count")).to_have_text("10 Engagierte Städte")
+    expect(page.get_by_label("Regionalnetzwerk Anhalt", exact=True)).not_to_be_checked()
+    expect(page.get_by_label("Sachsen-Anhalt", exact=True)).to_be_checked()
+
+
+@pytest.mark.parametrize("javascript", [False])
+def test_the_same_filters_work_without_javascript(browser, site, javascript):
+    context = browser.new_context(java_script_enabled=javascript)
+    page = context.new_page()
+    page.goto(f"{site}/staedte/")
+    open_group(page, "Bundesland")
+    page.get_by_label("Sachsen-Anhalt", exact=True).check()
+    open_group(page, "Netzwerk")
+    page.get_by_label("Landesnetzwerk Engagierte Städte Sachsen-Anhalt", exact=True).check()
+    page.get_by_role("button", name="Filter anwenden").click()
+    expect(page).to_have_url(re.compile(f"netzwerk={LANDESNETZWERK_ST}"))
+    expect(page.locator(".result-count")).to_have_text("9 Engagierte Städte")
+    context.close()
+
+
+def test_the_map_links_open_town_pages(page, site):
+    page.goto(f"{site}/staedte/?land=sachsen-anhalt&q=stendal")
+    expect(page.locator(".result-count")).to_have_text("1 Engagierte Stadt")
+    page.locator("svg a").first.click()
+    expect(page).to_have_url(re.compile(r"/staedte/stendal/$"))
+    expect(page.locator("h1")).to_have_text("Hansestadt Stendal")

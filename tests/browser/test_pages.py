@@ -1,0 +1,64 @@
+"""Every page type in a real browser: accessible (axe-core), self-contained, and fit for a phone."""
+
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+PAGES = {
+    "startseite": "/",
+    "staedte": "/staedte/",
+    "staedte-gefiltert": "/staedte/?land=sachsen-anhalt&groesse=20-50",
+    "stadt": "/staedte/dessau-rosslau/",
+    "netzwerke": "/netzwerke/",
+    "netzwerk": "/netzwerke/landesnetzwerk-engagierte-staedte-sachsen-anhalt/",
+    "netzwerk-ohne-namen": "/netzwerke/regionalnetzwerk-metropolregion-rhein-neckar/",
+    "laender": "/laender/",
+    "land": "/laender/sachsen-anhalt/",
+    "treffen": "/treffen/",
+    "treffen-bericht": "/treffen/netzwerktreffen-sachsen-weisswasser-2025/",
+    "mitgliedschaften": "/mitgliedschaften/",
+    "suche": "/suche/?q=stadt",
+    "nicht-gefunden": "/gibt-es-nicht/",
+}
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_has_no_accessibility_violations(page, site, name):
+    response = page.goto(f"{site}{PAGES[name]}")
+    assert response.status == (404 if name == "nicht-gefunden" else 200)
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_no_page_requests_any_host_but_the_site(page, site, foreign_requests):
+    for path in PAGES.values():
+        page.goto(f"{site}{path}")
+        page.wait_for_load_state("networkidle")
+    assert foreign_requests == []
+
+
+def test_pages_load_without_console_errors_under_the_content_security_policy(page, site):
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    for name, path in PAGES.items():
+        if name != "nicht-gefunden":
+            page.goto(f"{site}{path}")
+    assert errors == []
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_pages_fit_the_screen_and_are_photographed(browser, site, width):
+    """No page scrolls sideways at phone width; screenshots land in screenshots/ for a human look."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    SCREENSHOTS.mkdir(exist_ok=True)
+    too_wide = []
+    for name, path in PAGES.items():
+        page.goto(f"{site}{path}")
+        page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True)
+        if page.evaluate("document.documentElement.scrollWidth") > width:
+            too_wide.append(name)
+    context.close()
+    assert too_wide == []
