@@ -7,6 +7,7 @@ Parameter names are German because they appear in the visitor's address bar
 import django_filters
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import F
 
 from cities.models import PROGRAMME_START_YEAR, City, CoordinationModel, SizeClass, State
 from networks.models import Network, NetworkKind
@@ -35,6 +36,20 @@ class YearField(forms.IntegerField):
 
 class YearFilter(django_filters.NumberFilter):
     field_class = YearField
+
+
+class NullsLastOrderingFilter(django_filters.OrderingFilter):
+    """Sorts towns without a value (no joining year, no population) last, whichever the direction."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        ordering = []
+        for param in value:
+            field = self.get_ordering_value(param)
+            name = field.lstrip("-")
+            ordering.append(F(name).desc(nulls_last=True) if field.startswith("-") else F(name).asc(nulls_last=True))
+        return qs.order_by(*ordering, "name")
 
 
 class CityFilterSet(django_filters.FilterSet):
@@ -82,7 +97,7 @@ class CityFilterSet(django_filters.FilterSet):
         method="filter_partner_state",
         widget=forms.CheckboxInput,
     )
-    sortierung = django_filters.OrderingFilter(
+    sortierung = NullsLastOrderingFilter(
         label="Sortierung",
         fields=(("name", "name"), ("joined_year", "beitritt"), ("population", "einwohner")),
         field_labels={

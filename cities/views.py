@@ -1,11 +1,10 @@
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.vary import vary_on_headers
 
 from cities.filters import CityFilterSet
 from cities.models import City, Person, State
 from engagiert import seo
-from engagiert.listing import filter_chips, paginate, render_list
+from engagiert.listing import filter_chips, paginate, render_list, vary_on_htmx
 from engagiert.maps import render_germany_map
 from events.models import Meeting
 from networks.models import Membership, Network, NetworkKind, PartnershipCommitment
@@ -13,7 +12,7 @@ from networks.models import Membership, Network, NetworkKind, PartnershipCommitm
 CITIES_PER_PAGE = 24
 
 
-@vary_on_headers("HX-Request")
+@vary_on_htmx
 def city_list(request):
     filterset = CityFilterSet(request.GET or None, queryset=City.objects.active().with_state())
     cities = filterset.qs
@@ -51,12 +50,13 @@ def city_detail(request, slug):
         .distinct()
         .with_relations()
     )
+    for membership in city.current_memberships:
+        membership.fellows = [m.city for m in membership.network.current_members if m.city_id != city.pk]
     tandem_partners = {
-        fellow.city
+        fellow
         for membership in city.current_memberships
         if membership.network.kind == NetworkKind.TANDEM
-        for fellow in membership.network.current_members
-        if fellow.city_id != city.pk
+        for fellow in membership.fellows
     }
     context = {
         "city": city,

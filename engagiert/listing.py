@@ -6,13 +6,23 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Model
 from django.http import HttpRequest, QueryDict
 from django.shortcuts import render
+from django.views.decorators.vary import vary_on_headers
 
 PAGE_PARAM = "seite"
 
 
+# Every header render_list() looks at; caches must keep the fragment and the page apart.
+vary_on_htmx = vary_on_headers("HX-Request", "HX-Boosted", "HX-History-Restore-Request")
+
+
 def paginate(request: HttpRequest, queryset, per_page: int) -> Page:
     """The requested page; a page number that is not a number or out of range gives the nearest page."""
-    return Paginator(queryset, per_page).get_page(request.GET.get(PAGE_PARAM))
+    paginator = Paginator(queryset, per_page)
+    try:
+        number = int(request.GET.get(PAGE_PARAM, 1))
+    except (TypeError, ValueError):
+        number = 1
+    return paginator.get_page(max(number, 1))
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,8 @@ def fold(value: str) -> str:
     """
     text = str(value).translate(_UMLAUTS).casefold()
     text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    # Combining marks go (é -> e); so do control characters such as NUL, which
+    # PostgreSQL refuses in text and which no name contains.
+    text = "".join(ch for ch in text if not unicodedata.combining(ch) and unicodedata.category(ch)[0] != "C")
     text = _DIGRAPHS.sub(lambda m: m.group(1)[0], text)
     return re.sub(r"\s+", " ", text).strip()

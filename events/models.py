@@ -44,7 +44,7 @@ class MeetingQuerySet(SearchableQuerySet):
 
     def upcoming(self, today: datetime.date | None = None):
         today = today or timezone.localdate()
-        return self.filter(period_ends_on__gte=today).exclude(status=MeetingStatus.CANCELLED)
+        return self.filter(period_ends_on__gte=today)
 
     def past(self, today: datetime.date | None = None):
         today = today or timezone.localdate()

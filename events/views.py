@@ -1,16 +1,15 @@
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.views.decorators.vary import vary_on_headers
 
 from engagiert import seo
-from engagiert.listing import filter_chips, paginate, render_list
+from engagiert.listing import filter_chips, paginate, render_list, vary_on_htmx
 from events.filters import MeetingFilterSet
 from events.models import Meeting
 
 PAST_MEETINGS_PER_PAGE = 20
 
 
-@vary_on_headers("HX-Request")
+@vary_on_htmx
 def meeting_list(request):
     today = timezone.localdate()
     filterset = MeetingFilterSet(request.GET or None, queryset=Meeting.objects.with_relations())

@@ -1,17 +1,16 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.vary import vary_on_headers
 
 from cities.models import City, State
 from engagiert import seo
-from engagiert.listing import filter_chips, render_list
+from engagiert.listing import filter_chips, render_list, vary_on_htmx
 from engagiert.maps import render_germany_map
 from events.models import Meeting, MeetingReport
 from networks.filters import MatrixFilterSet, NetworkFilterSet
 from networks.models import Campaign, Membership, Network, NetworkKind, SeatTerm
 
 
-@vary_on_headers("HX-Request")
+@vary_on_htmx
 def network_list(request):
     networks = Network.objects.with_member_count().select_related("host", "parent").prefetch_related("states")
     filterset = NetworkFilterSet(request.GET or None, queryset=networks.order_by("kind", "name"))
@@ -66,7 +65,7 @@ def network_detail(request, slug):
     return render(request, "networks/network_detail.html", context)
 
 
-@vary_on_headers("HX-Request")
+@vary_on_htmx
 def membership_matrix(request):
     """Towns as rows, networks as columns: who belongs to which network, at a glance."""
     filterset = MatrixFilterSet(request.GET or None, queryset=City.objects.active().with_state().order_by("name"))

@@ -45,10 +45,19 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
-def site(live_server, django_db_serialized_rollback, transactional_db):
-    """The live site with the demo network; returns the base URL."""
+def site(live_server, transactional_db):
+    """The live site with the demo network; returns the base URL.
+
+    Transactional tests empty every table afterwards, including the 16 states that a
+    data migration created, so they are put back first.
+    """
+    import importlib
+
+    from django.apps import apps
+
     from engagiert.demo.loader import load_demo
 
+    importlib.import_module("cities.migrations.0002_states").create_states(apps, None)
     load_demo()
     return live_server.url
 
