@@ -72,7 +72,7 @@ class CityFilterSet(django_filters.FilterSet):
         label="Netzwerk",
         method="filter_networks",
         to_field_name="slug",
-        queryset=Network.objects.order_by("kind", "name"),
+        queryset=Network.objects.in_kind_order(),
         widget=forms.CheckboxSelectMultiple,
     )
     art = django_filters.MultipleChoiceFilter(

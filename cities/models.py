@@ -225,12 +225,15 @@ class CityQuerySet(SearchableQuerySet):
         return self.select_related("state", "coordinating_organization")
 
     def with_current_networks(self):
-        from networks.models import Membership
+        from networks.models import Membership, kind_order
 
         return self.prefetch_related(
             models.Prefetch(
                 "memberships",
-                queryset=Membership.objects.current().select_related("network").order_by("network__kind", "network__name"),
+                queryset=Membership.objects.current()
+                .select_related("network")
+                .alias(kind_order=kind_order("network__kind"))
+                .order_by("kind_order", "network__name"),
                 to_attr="current_memberships",
             )
         )

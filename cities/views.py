@@ -7,7 +7,7 @@ from engagiert import seo
 from engagiert.listing import filter_chips, paginate, render_list, vary_on_htmx
 from engagiert.maps import render_germany_map
 from events.models import Meeting
-from networks.models import Membership, Network, NetworkKind, PartnershipCommitment
+from networks.models import Membership, Network, NetworkKind, PartnershipCommitment, kind_order
 
 CITIES_PER_PAGE = 24
 
@@ -35,7 +35,8 @@ def city_detail(request, slug):
         Membership.objects.current()
         .select_related("network", "subgroup")
         .prefetch_related(Prefetch("network__memberships", queryset=fellow_members, to_attr="current_members"))
-        .order_by("network__kind", "network__name")
+        .alias(kind_order=kind_order("network__kind"))
+        .order_by("kind_order", "network__name")
     )
     city = get_object_or_404(
         City.objects.with_state().prefetch_related(
@@ -90,7 +91,7 @@ def state_detail(request, slug):
         slug=slug,
     )
     cities = City.objects.active().in_state(state).with_state().with_current_networks()
-    networks = Network.objects.filter(states=state).with_member_count().order_by("kind", "name")
+    networks = Network.objects.filter(states=state).with_member_count().in_kind_order()
     context = {
         "state": state,
         "cities": cities,

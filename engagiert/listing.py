@@ -54,7 +54,7 @@ def filter_chips(filterset, ignore=("sortierung",)) -> list[Chip]:
         field = form.fields[name]
         label = field.label
         if hasattr(value, "__iter__") and not isinstance(value, str):
-            for item in value:
+            for item in dict.fromkeys(value):  # a value repeated in the address gets one chip
                 if isinstance(item, Model):
                     raw = str(getattr(item, field.to_field_name or "pk"))
                     text = str(item)

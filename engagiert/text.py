@@ -14,6 +14,11 @@ def german_slugify(value: str) -> str:
     return slugify(str(value).translate(_UMLAUTS).replace("/", " "))
 
 
+def visible_text(value: str) -> str:
+    """The text without control and format characters (NUL, zero-width space), trimmed."""
+    return "".join(ch for ch in str(value) if unicodedata.category(ch)[0] != "C").strip()
+
+
 def fold(value: str) -> str:
     """Reduce text to a form in which spelling variants of German names compare equal.
 

@@ -1,11 +1,14 @@
+from dataclasses import dataclass
+
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from cities.models import City, Organization
 from engagiert.maps import render_germany_map
+from engagiert.text import fold, visible_text
 from events.models import Meeting, MeetingReport
 from networks.models import Network, StatePartnership
 
@@ -25,38 +28,52 @@ def home(request):
         },
         "year": today.year,
         "map": render_germany_map(cities.map_points(), title="Karte aller Engagierten Städte im Verzeichnis"),
-        "upcoming": Meeting.objects.upcoming(today).with_relations().order_by("starts_on")[:3],
+        "upcoming": Meeting.objects.announced(today).with_relations().order_by("starts_on")[:3],
         "reports": MeetingReport.objects.published().select_related("meeting").order_by("-published_at")[:3],
-        "latest_cities": cities.exclude(joined_year=None).select_related("state").order_by("-joined_year", "name")[:6],
     }
     return render(request, "home.html", context)
 
 
+@dataclass
+class Hits:
+    shown: list
+    count: int
+
+    @property
+    def more(self) -> bool:
+        return self.count > len(self.shown)
+
+
+def _hits(queryset) -> Hits:
+    return Hits(list(queryset[:SEARCH_RESULTS_PER_KIND]), queryset.count())
+
+
 def search(request):
     """One search box over towns, networks, organisations and meetings."""
-    query = request.GET.get("q", "").strip()
+    query = visible_text(request.GET.get("q", ""))
     error = ""
     results = {}
     if len(query) > SEARCH_MAX_LENGTH:
         error = f"Bitte höchstens {SEARCH_MAX_LENGTH} Zeichen eingeben."
-    elif query:
-        limit = SEARCH_RESULTS_PER_KIND
+    elif fold(query):
         results = {
-            "cities": list(City.objects.active().search(query).select_related("state")[:limit]),
-            "networks": list(Network.objects.search(query).order_by("name")[:limit]),
-            "organizations": list(Organization.objects.search(query).select_related("city")[:limit]),
-            "meetings": list(Meeting.objects.search(query).select_related("place_city")[:limit]),
+            "cities": _hits(City.objects.active().search(query).select_related("state")),
+            "networks": _hits(Network.objects.search(query).order_by("name")),
+            "organizations": _hits(Organization.objects.search(query).select_related("city")),
+            "meetings": _hits(Meeting.objects.search(query).select_related("place_city")),
         }
+    else:
+        query = ""
     context = {
         "query": query[:SEARCH_MAX_LENGTH],
         "error": error,
         "results": results,
-        "total": sum(len(items) for items in results.values()),
+        "total": sum(hits.count for hits in results.values()),
     }
     return render(request, "search.html", context)
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     lines = [
         "User-agent: *",

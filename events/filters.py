@@ -13,7 +13,7 @@ class MeetingFilterSet(django_filters.FilterSet):
         label="Netzwerk",
         field_name="networks__slug",
         to_field_name="slug",
-        queryset=Network.objects.order_by("kind", "name"),
+        queryset=Network.objects.in_kind_order(),
         widget=forms.CheckboxSelectMultiple,
         distinct=True,
     )

@@ -40,11 +40,16 @@ class MeetingStatus(models.TextChoices):
 class MeetingQuerySet(SearchableQuerySet):
     """Upcoming and past never overlap: a meeting counts as upcoming until the
     last day of its period has passed (the end of the quarter for one planned
-    only to a quarter)."""
+    only to a quarter). A cancelled future meeting stays in the upcoming list,
+    marked as cancelled, so nobody travels to it."""
 
     def upcoming(self, today: datetime.date | None = None):
         today = today or timezone.localdate()
         return self.filter(period_ends_on__gte=today)
+
+    def announced(self, today: datetime.date | None = None):
+        """Upcoming meetings that still take place: what the home page invites to."""
+        return self.upcoming(today).exclude(status=MeetingStatus.CANCELLED)
 
     def past(self, today: datetime.date | None = None):
         today = today or timezone.localdate()

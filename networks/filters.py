@@ -64,5 +64,5 @@ class MatrixFilterSet(django_filters.FilterSet):
                 memberships__city__in=self.qs.values("pk"),
             )
             .distinct()
-            .order_by("kind", "name")
+            .in_kind_order()
         )

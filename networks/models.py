@@ -24,7 +24,19 @@ class NetworkStatus(models.TextChoices):
     ENDED = "ended", "beendet"
 
 
+def kind_order(field: str = "kind") -> models.Case:
+    """Sort key for network kinds in their natural order: federal, state, regional, tandem, thematic."""
+    return models.Case(
+        *(models.When(**{field: kind}, then=position) for position, kind in enumerate(NetworkKind.values)),
+        output_field=models.IntegerField(),
+    )
+
+
 class NetworkQuerySet(SearchableQuerySet):
+    def in_kind_order(self):
+        """Federal first, then state, regional, tandem and thematic networks; by name within a kind."""
+        return self.alias(kind_order=kind_order()).order_by("kind_order", "name")
+
     def active(self):
         return self.exclude(status=NetworkStatus.ENDED)
 

@@ -3,20 +3,23 @@ from django.shortcuts import get_object_or_404, render
 
 from cities.models import City, State
 from engagiert import seo
-from engagiert.listing import filter_chips, render_list, vary_on_htmx
+from engagiert.listing import filter_chips, paginate, render_list, vary_on_htmx
 from engagiert.maps import render_germany_map
 from events.models import Meeting, MeetingReport
 from networks.filters import MatrixFilterSet, NetworkFilterSet
 from networks.models import Campaign, Membership, Network, NetworkKind, SeatTerm
 
+NETWORKS_PER_PAGE = 30
+MATRIX_ROWS_PER_PAGE = 60
+
 
 @vary_on_htmx
 def network_list(request):
     networks = Network.objects.with_member_count().select_related("host", "parent").prefetch_related("states")
-    filterset = NetworkFilterSet(request.GET or None, queryset=networks.order_by("kind", "name"))
+    filterset = NetworkFilterSet(request.GET or None, queryset=networks.in_kind_order())
     context = {
         "filter": filterset,
-        "networks": filterset.qs,
+        "page": paginate(request, filterset.qs, NETWORKS_PER_PAGE),
         "chips": filter_chips(filterset) if filterset.is_bound else [],
         "nav": "networks",
     }
@@ -69,7 +72,8 @@ def network_detail(request, slug):
 def membership_matrix(request):
     """Towns as rows, networks as columns: who belongs to which network, at a glance."""
     filterset = MatrixFilterSet(request.GET or None, queryset=City.objects.active().with_state().order_by("name"))
-    cities = list(filterset.qs)
+    page = paginate(request, filterset.qs, MATRIX_ROWS_PER_PAGE)
+    cities = list(page.object_list)
     networks = list(filterset.networks())
     memberships = set(
         Membership.objects.current()
@@ -81,6 +85,7 @@ def membership_matrix(request):
         "filter": filterset,
         "networks": networks,
         "rows": rows,
+        "page": page,
         "chips": filter_chips(filterset) if filterset.is_bound else [],
         "nav": "networks",
     }

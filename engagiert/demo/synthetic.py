@@ -9,9 +9,10 @@ Everything is invented but valid: every row passes the models' constraints and
 validators, and the fields that the models derive in `save()` (slugs, the folded
 `search_text`, `period_ends_on`, dates normalised to the start of their period) are
 set here, because `bulk_create` bypasses `save()`. The work is a fixed number of
-bulk statements per model, so it stays linear in `scale` (10,000 towns are about
-`generate(435)`). A seeded random generator makes a run reproducible; a second run
-adds more data with fresh slugs and names.
+bulk statements per model, so it stays linear in `scale`: 10,000 towns are about
+`generate(435)`, some 140,000 rows, written in 25-35 seconds. A seeded random
+generator makes a run reproducible; a second run adds more data with fresh slugs
+and names.
 
 Synthetic data is connected to what is already there the way real data is: every
 new town joins the federal network, towns join the existing state network of their
@@ -28,7 +29,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
 from cities.models import (
@@ -278,9 +279,12 @@ class _Generator:
             coordinator = town.coordinating_organization.name if town.coordinating_organization else ""
             town.search_text = fold(" ".join(filter(None, [town.prefix, town.name, coordinator])))[:500]
         City.objects.bulk_create(towns)
+        # Each body works in the town it coordinates: one UPDATE, not one per body.
+        Organization.objects.filter(pk__in=[body.pk for _, body in coordinators]).update(
+            city=Subquery(City.objects.filter(coordinating_organization=OuterRef("pk")).values("pk")[:1])
+        )
         for town, body in coordinators:
             body.city = town
-        Organization.objects.bulk_update([body for _, body in coordinators], ["city"])
 
         self.towns = towns
         self.organizations = [body for _, body in coordinators] + others
@@ -357,7 +361,11 @@ class _Generator:
                 members = self.sample(self.towns, rng.randint(0, 5))
                 name = f"Themennetzwerk {rng.choice(THEMES)}"
             else:
-                name = "Bundesnetzwerk Engagierte Stadt" if created_federal else f"Bundesweiter Arbeitskreis {rng.choice(THEMES)}"
+                name = (
+                    "Bundesnetzwerk Engagierte Stadt"
+                    if created_federal
+                    else f"Bundesweiter Arbeitskreis {rng.choice(THEMES)}"
+                )
             name = names(name)
             status = rng.choices(NetworkStatus.values, [80, 12, 8])[0]
             precision = rng.choice([DatePrecision.YEAR, DatePrecision.MONTH, DatePrecision.DAY])
@@ -413,11 +421,12 @@ class _Generator:
     def make_memberships(self) -> None:
         rng = self.rng
         # The existing state networks that stand for exactly one state: new towns of that state join them.
-        states_of = defaultdict(set)
-        for network_id, state_id in Network.objects.filter(kind=NetworkKind.STATE).exclude(
+        states_of, started_on = defaultdict(set), {}
+        for network_id, state_id, started in Network.objects.filter(kind=NetworkKind.STATE).exclude(
             pk__in=[n.pk for n in self.networks]
-        ).values_list("pk", "states"):
+        ).values_list("pk", "states", "started_on"):
             states_of[network_id].add(state_id)
+            started_on[network_id] = started
         state_networks = defaultdict(list)
         for network_id, state_ids in states_of.items():
             if len(state_ids) == 1 and None not in state_ids:
@@ -444,7 +453,9 @@ class _Generator:
             since = datetime.date(town.joined_year, 1, 1) if town.joined_year else None
             join(town, self.federal.pk, since)
             if len(state_networks.get(town.state_id, [])) == 1 and self.chance(0.5):
-                join(town, state_networks[town.state_id][0], self.past_date(2), DatePrecision.MONTH)
+                network_id = state_networks[town.state_id][0]
+                joined = max(self.past_date(2), started_on[network_id] or datetime.date.min)
+                join(town, network_id, min(joined, self.today), DatePrecision.MONTH)
 
         for network, members, _ in self.plans:
             groups = []
@@ -458,7 +469,11 @@ class _Generator:
                 precision = network.started_precision
                 if since > self.today:
                     since = self.today
-                role = MembershipRole.FOUNDING if position < 2 else rng.choice([MembershipRole.MEMBER, MembershipRole.HOST])
+                role = (
+                    MembershipRole.FOUNDING
+                    if position < 2
+                    else rng.choice([MembershipRole.MEMBER, MembershipRole.HOST])
+                )
                 join(town, network.pk, since, precision, role, groups[position % 2] if groups else None)
                 if network.status == NetworkStatus.ENDED and self.chance(0.5):
                     membership = memberships[-1]

@@ -1,0 +1,436 @@
+"""The town directory /staedte/: search, every filter, sorting, counts, chips, pagination and HTMX."""
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from cities.models import City, State
+from networks.models import Membership
+from tests.pages import chips, page, result_count, town_slugs
+
+pytestmark = pytest.mark.django_db
+
+URL = "/staedte/"
+
+SACHSEN_ANHALT = {
+    "aken-elbe", "bitterfeld-wolfen", "blankenburg-harz", "dessau-rosslau", "gardelegen",
+    "graefenhainichen", "hohe-boerde", "naumburg-saale", "stendal", "wittenberg",
+}
+BAYERN = {
+    "puchheim", "ingolstadt", "eichstaett", "neumarkt-in-der-oberpfalz", "holzkirchen", "coburg", "kronach",
+    "kaufbeuren",
+}
+SACHSEN = {"weisswasser-ol", "radebeul"}
+ALL_TOWNS = SACHSEN_ANHALT | BAYERN | SACHSEN | {"cottbus", "lemgo", "parchim"}
+LANDESNETZWERK_SACHSEN_ANHALT = SACHSEN_ANHALT - {"aken-elbe"}
+LANDESNETZWERK_SLUG = "landesnetzwerk-engagierte-staedte-sachsen-anhalt"
+ANHALT = {"wittenberg", "bitterfeld-wolfen", "graefenhainichen", "dessau-rosslau", "aken-elbe"}
+TANDEM_TOWNS = {"wittenberg", "radebeul", "cottbus", "stendal", "lemgo", "parchim", "gardelegen", "coburg", "kronach"}
+UNDER_20K = {
+    "blankenburg-harz", "hohe-boerde", "graefenhainichen", "aken-elbe", "parchim", "weisswasser-ol", "eichstaett",
+    "holzkirchen", "kronach",
+}
+
+
+def listed(client, query="", **headers) -> list[str]:
+    response = client.get(URL + query, headers=headers)
+    assert response.status_code == 200
+    return town_slugs(response)
+
+
+# --- addresses -------------------------------------------------------------------------------
+
+
+def test_directory_lives_at_a_german_address_and_lists_every_active_town(client, demo):
+    response = client.get("/staedte/")
+
+    assert response.status_code == 200
+    assert set(town_slugs(response)) == ALL_TOWNS
+    assert result_count(response) == "23 Engagierte Städte"
+
+
+def test_the_address_without_trailing_slash_redirects_to_the_directory(client, demo):
+    response = client.get("/staedte")
+
+    assert response.status_code == 301
+    assert response.headers["Location"] == "/staedte/"
+
+
+def test_town_addresses_are_ascii_slugs_that_spell_umlauts_and_sharp_s_the_german_way(client, demo):
+    slugs = listed(client)
+
+    assert {"dessau-rosslau", "weisswasser-ol", "graefenhainichen", "eichstaett", "hohe-boerde"} <= set(slugs)
+    assert all(slug.isascii() and slug == slug.lower() and " " not in slug for slug in slugs)
+    assert client.get("/staedte/dessau-rosslau/").status_code == 200
+
+
+# --- text search -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["rosslau", "Roßlau", "ROSSLAU", "roßlau", "Dessau-Rosslau", "  dessau  "])
+def test_search_ignores_case_umlauts_and_sharp_s(client, demo, query):
+    assert listed(client, "?" + _q(query)) == ["dessau-rosslau"]
+
+
+@pytest.mark.parametrize("query", ["weisswasser", "Weißwasser", "WEISSWASSER/O.L."])
+def test_search_spelled_with_ss_finds_weisswasser(client, demo, query):
+    assert listed(client, "?" + _q(query)) == ["weisswasser-ol"]
+
+
+@pytest.mark.parametrize(
+    ("query", "slug"),
+    [("Gräfenhainichen", "graefenhainichen"), ("graefenhainichen", "graefenhainichen"), ("EICHSTAETT", "eichstaett"),
+     ("Börde", "hohe-boerde"), ("boerde", "hohe-boerde")],
+)
+def test_umlauts_may_be_written_as_ae_oe_ue(client, demo, query, slug):
+    assert listed(client, "?" + _q(query)) == [slug]
+
+
+@pytest.mark.parametrize(
+    ("query", "slug"),
+    [("Freiwilligen-Agentur", "stendal"), ("freiwilligen-agentur altmark", "stendal"),
+     ("Jugendförderungszentrum", "gardelegen"), ("Zusammen in Parchim", "parchim")],
+)
+def test_search_covers_the_coordinating_organisation(client, demo, query, slug):
+    assert listed(client, "?" + _q(query)) == [slug]
+
+
+def test_search_finds_the_official_prefix_of_the_name(client, demo):
+    assert set(listed(client, "?q=hansestadt")) == {"stendal", "gardelegen", "lemgo"}
+
+
+def test_a_search_without_match_shows_the_empty_state_with_help(client, demo):
+    response = client.get(URL + "?q=atlantis")
+
+    assert town_slugs(response) == []
+    assert result_count(response) == "Keine Engagierte Stadt gefunden"
+    empty = page(response).one(class_="empty")
+    assert "Zu dieser Auswahl gibt es keine Engagierte Stadt" in empty.text
+    assert "/staedte/" in empty.links()
+
+
+# --- filters ---------------------------------------------------------------------------------
+
+
+def test_filtering_by_state_lists_only_its_towns(client, demo):
+    assert set(listed(client, "?land=sachsen-anhalt")) == SACHSEN_ANHALT
+
+
+def test_choosing_two_states_lists_the_towns_of_both(client, demo):
+    assert set(listed(client, "?land=bayern&land=sachsen")) == BAYERN | SACHSEN
+
+
+def test_filtering_by_network_lists_its_current_members(client, demo):
+    response = client.get(URL + f"?netzwerk={LANDESNETZWERK_SLUG}")
+
+    assert set(town_slugs(response)) == LANDESNETZWERK_SACHSEN_ANHALT
+    assert result_count(response) == "9 Engagierte Städte"
+
+
+def test_choosing_two_networks_lists_the_members_of_either_once(client, demo):
+    slugs = listed(client, "?netzwerk=regionalnetzwerk-anhalt&netzwerk=tandem-wittenberg-radebeul-cottbus")
+
+    assert sorted(slugs) == sorted(ANHALT | {"radebeul", "cottbus"})
+
+
+def test_a_former_member_is_not_listed_under_the_network(client, demo):
+    Membership.objects.filter(network__slug=LANDESNETZWERK_SLUG, city__slug="naumburg-saale").update(
+        until="2025-12-31"
+    )
+
+    response = client.get(URL + f"?netzwerk={LANDESNETZWERK_SLUG}")
+
+    assert set(town_slugs(response)) == LANDESNETZWERK_SACHSEN_ANHALT - {"naumburg-saale"}
+    assert result_count(response) == "8 Engagierte Städte"
+
+
+def test_a_network_whose_towns_are_not_in_the_directory_gives_no_town(client, demo):
+    assert listed(client, "?netzwerk=regionalnetzwerk-metropolregion-rhein-neckar") == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        ("tandem", TANDEM_TOWNS),
+        ("regional", ANHALT | BAYERN),
+        ("state", LANDESNETZWERK_SACHSEN_ANHALT | {"weisswasser-ol"}),
+    ],
+)
+def test_filtering_by_network_kind_lists_towns_with_such_a_network(client, demo, kind, expected):
+    assert set(listed(client, f"?art={kind}")) == expected
+
+
+def test_network_kind_and_state_filters_combine(client, demo):
+    assert set(listed(client, "?art=tandem&land=bayern")) == {"coburg", "kronach"}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("?seit_von=2020", {"lemgo", "parchim"}), ("?seit_bis=2020", {"stendal", "lemgo"}),
+     ("?seit_von=2016&seit_bis=2020", {"lemgo"}), ("?seit_von=2015&seit_bis=2015", {"stendal"})],
+)
+def test_joining_year_range_includes_both_ends(client, demo, query, expected):
+    assert set(listed(client, query)) == expected
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [("lt20", UNDER_20K), ("50-100", {"dessau-rosslau", "cottbus"}), ("gt100", {"ingolstadt"}),
+     ("20-50", ALL_TOWNS - UNDER_20K - {"dessau-rosslau", "cottbus", "ingolstadt"})],
+)
+def test_filtering_by_size_class(client, demo, size, expected):
+    assert set(listed(client, f"?groesse={size}")) == expected
+
+
+def test_a_town_of_exactly_20000_belongs_to_the_larger_size_class(client, demo):
+    City.objects.filter(slug="blankenburg-harz").update(population=20_000)
+
+    assert "blankenburg-harz" not in listed(client, "?groesse=lt20")
+    assert "blankenburg-harz" in listed(client, "?groesse=20-50")
+
+
+@pytest.mark.parametrize(
+    ("model", "expected"), [("provider", {"stendal", "gardelegen", "parchim"}), ("municipality", {"lemgo"})]
+)
+def test_filtering_by_coordination_model(client, demo, model, expected):
+    assert set(listed(client, f"?koordination={model}")) == expected
+
+
+def test_partner_state_filter_keeps_only_towns_in_states_with_a_partnership(client, demo):
+    slugs = set(listed(client, "?laenderpartner=on"))
+
+    assert slugs == SACHSEN_ANHALT | BAYERN
+    assert not slugs & (SACHSEN | {"cottbus", "lemgo", "parchim"})
+
+
+def test_all_filters_together_narrow_to_their_intersection(client, demo):
+    query = "?land=sachsen-anhalt&art=tandem&koordination=provider&groesse=20-50&laenderpartner=on&q=stadt"
+
+    assert set(listed(client, query)) == {"stendal", "gardelegen"}
+
+
+# --- sorting ---------------------------------------------------------------------------------
+
+
+def test_towns_are_listed_by_name_by_default(client, demo):
+    slugs = listed(client)
+
+    assert slugs[0] == "aken-elbe"
+    assert slugs[-1] == "wittenberg"
+
+
+def test_sorting_by_name_descending_reverses_the_list(client, demo):
+    slugs = listed(client, "?sortierung=-name")
+
+    assert slugs[0] == "wittenberg"
+    assert slugs[-1] == "aken-elbe"
+
+
+@pytest.mark.parametrize(
+    ("order", "first_three", "last"),
+    [
+        ("einwohner", ["aken-elbe", "graefenhainichen", "eichstaett"], "ingolstadt"),
+        ("-einwohner", ["ingolstadt", "cottbus", "dessau-rosslau"], "aken-elbe"),
+    ],
+)
+def test_sorting_by_population_in_both_directions(client, demo, order, first_three, last):
+    slugs = listed(client, f"?sortierung={order}")
+
+    assert slugs[:3] == first_three
+    assert slugs[-1] == last
+
+
+@pytest.mark.parametrize(
+    ("order", "known"), [("beitritt", ["stendal", "lemgo", "parchim"]), ("-beitritt", ["parchim", "lemgo", "stendal"])]
+)
+def test_sorting_by_joining_year_lists_known_years_first_and_the_rest_by_name(client, demo, order, known):
+    slugs = listed(client, f"?sortierung={order}")
+    by_name = listed(client)
+
+    assert slugs[:3] == known
+    assert slugs[3:] == [slug for slug in by_name if slug not in known]
+
+
+def test_sorting_lists_towns_without_population_last_in_both_directions(client, demo):
+    City.objects.filter(slug="kronach").update(population=None, population_year=None)
+
+    assert listed(client, "?sortierung=einwohner")[-1] == "kronach"
+    assert listed(client, "?sortierung=-einwohner")[-1] == "kronach"
+
+
+@pytest.mark.parametrize("order", ["einwohner", "-einwohner"])
+def test_towns_with_equal_values_are_sorted_by_name(client, demo, order):
+    slugs = listed(client, f"?sortierung={order}")
+
+    assert slugs.index("lemgo") + 1 == slugs.index("neumarkt-in-der-oberpfalz")  # both 41,000 inhabitants
+
+
+def test_an_unknown_sort_order_falls_back_to_names(client, demo):
+    response = client.get(URL + "?sortierung=zufall")
+
+    assert response.status_code == 200
+    assert town_slugs(response)[0] == "aken-elbe"
+    assert len(town_slugs(response)) == 23
+
+
+# --- counts and chips --------------------------------------------------------------------------
+
+
+def test_result_count_uses_the_singular_for_one_town(client, demo):
+    response = client.get(URL + "?q=lemgo")
+
+    assert town_slugs(response) == ["lemgo"]
+    assert result_count(response) == "1 Engagierte Stadt"
+
+
+def test_without_filters_there_are_no_chips(client, demo):
+    assert chips(client.get(URL)) == {}
+
+
+def test_each_chosen_value_gets_a_chip_that_removes_exactly_that_value(client, demo):
+    response = client.get(URL + "?land=bayern&land=sachsen-anhalt&groesse=lt20&seite=1")
+    found = chips(response)
+
+    assert set(found) == {
+        "Bundesland: Bayern",
+        "Bundesland: Sachsen-Anhalt",
+        "Größe: unter 20.000 Einwohner",
+    }
+    without_bayern = parse_qs(urlsplit(found["Bundesland: Bayern"]).query)
+    assert without_bayern == {"land": ["sachsen-anhalt"], "groesse": ["lt20"]}
+    without_size = parse_qs(urlsplit(found["Größe: unter 20.000 Einwohner"]).query)
+    assert without_size == {"land": ["bayern", "sachsen-anhalt"]}
+
+    after = client.get(URL + found["Bundesland: Bayern"])
+    assert set(town_slugs(after)) == {"aken-elbe", "blankenburg-harz", "graefenhainichen", "hohe-boerde"}
+    after = client.get(URL + found["Größe: unter 20.000 Einwohner"])
+    assert set(town_slugs(after)) == SACHSEN_ANHALT | BAYERN
+
+
+def test_chips_name_networks_kinds_years_and_search_in_german(client, demo):
+    query = f"?netzwerk={LANDESNETZWERK_SLUG}&art=tandem&seit_von=2015&koordination=provider&laenderpartner=on&q=stadt"
+    found = chips(client.get(URL + query))
+
+    assert set(found) == {
+        "Netzwerk: Landesnetzwerk Engagierte Städte Sachsen-Anhalt",
+        "Art des Netzwerks: Tandem oder Austauschkreis",
+        "Dabei seit (von): 2015",
+        "Koordinierung: Freier Träger in Kooperation mit der Kommune",
+        "Nur Länder mit Länderpartnerschaft: ja",
+        "Suche: stadt",
+    }
+    assert "q" not in parse_qs(urlsplit(found["Suche: stadt"]).query)
+    assert "seit_von" not in parse_qs(urlsplit(found["Dabei seit (von): 2015"]).query)
+
+
+def test_a_value_repeated_in_the_address_gets_one_chip(client, demo):
+    links = page(client.get(URL + "?art=tandem&art=tandem")).find_all("a", class_="chip")
+
+    assert len([link for link in links if "is-reset" not in link.get("class")]) == 1
+
+
+def test_the_reset_chip_leads_to_the_unfiltered_directory(client, demo):
+    reset = page(client.get(URL + "?land=bayern")).one("a", class_="is-reset")
+
+    assert reset.get("href") == "/staedte/"
+
+
+def test_the_sort_order_is_not_shown_as_a_filter_chip(client, demo):
+    assert chips(client.get(URL + "?sortierung=-einwohner")) == {}
+
+
+def test_chosen_filters_stay_selected_in_the_form(client, demo):
+    form = page(client.get(URL + "?land=bayern&groesse=gt100")).one("form", role="search")
+
+    checked = {box.get("value") for box in form.find_all("input", name="land") if "checked" in box.attrs}
+    assert checked == {"bayern"}
+    selected = form.one("select", name="groesse").find("option", selected=True)
+    assert selected.get("value") == "gt100"
+
+
+# --- pagination ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def many_towns(demo):
+    """30 more towns in Thüringen, so that the directory has three pages of 24."""
+    state = State.objects.get(code="DE-TH")
+    for number in range(1, 31):
+        City.objects.create(name=f"Probestadt {number:02d}", state=state, population=10_000 + number)
+    return 53
+
+
+def test_the_second_page_continues_where_the_first_ends(client, many_towns):
+    first = listed(client)
+    second_response = client.get(URL + "?seite=2")
+    second = town_slugs(second_response)
+    third = listed(client, "?seite=3")
+
+    assert (len(first), len(second), len(third)) == (24, 24, 5)
+    assert not set(first) & set(second)
+    assert set(first) | set(second) | set(third) == ALL_TOWNS | {f"probestadt-{n:02d}" for n in range(1, 31)}
+    assert "Seite 2" in page(second_response).find("title").text
+    assert "Seite 2 von 3" in page(second_response).one("nav", class_="pagination").text
+
+
+def test_the_page_links_keep_the_filters(client, many_towns):
+    response = client.get(URL + "?sortierung=einwohner&seite=2")
+    links = page(response).one("nav", class_="pagination").find_all("a")
+
+    queries = {link.get("rel"): parse_qs(urlsplit(link.get("href")).query) for link in links}
+    assert queries["prev"] == {"sortierung": ["einwohner"], "seite": ["1"]}
+    assert queries["next"] == {"sortierung": ["einwohner"], "seite": ["3"]}
+
+
+@pytest.mark.parametrize(("number", "shown"), [("99999", 3), ("4", 3), ("abc", 1), ("", 1), ("2.5", 1)])
+def test_a_page_number_out_of_range_or_not_a_number_shows_the_nearest_page(client, many_towns, number, shown):
+    response = client.get(URL + f"?seite={number}")
+
+    assert response.status_code == 200
+    assert town_slugs(response) == listed(client, f"?seite={shown}")
+
+
+@pytest.mark.parametrize("number", ["0", "-1", "-99999"])
+def test_a_page_number_below_one_shows_the_first_page(client, many_towns, number):
+    response = client.get(URL + f"?seite={number}")
+
+    assert response.status_code == 200
+    assert town_slugs(response) == listed(client, "?seite=1")
+
+
+# --- HTMX --------------------------------------------------------------------------------------
+
+
+def test_an_htmx_request_gets_only_the_results_fragment(client, demo):
+    response = client.get(URL + "?land=sachsen", headers={"HX-Request": "true"})
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert "<html" not in html and "<form" not in html and "<h1" not in html
+    assert set(town_slugs(response)) == SACHSEN
+    assert result_count(response) == "2 Engagierte Städte"
+    assert "HX-Request" in response.headers["Vary"]
+
+
+def test_a_normal_request_gets_the_full_page(client, demo):
+    response = client.get(URL + "?land=sachsen")
+    html = response.content.decode()
+
+    assert "<html" in html and "<form" in html
+    assert set(town_slugs(response)) == SACHSEN
+    assert "HX-Request" in response.headers["Vary"]
+
+
+def test_a_history_restore_request_gets_the_full_page(client, demo):
+    headers = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    response = client.get(URL + "?land=sachsen", headers=headers)
+    html = response.content.decode()
+
+    assert "<html" in html and "<form" in html
+    assert set(town_slugs(response)) == SACHSEN
+
+
+def _q(text: str) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode({"q": text})

@@ -1,0 +1,147 @@
+"""The membership table /mitgliedschaften/: towns as rows, networks as columns."""
+
+import pytest
+
+from networks.models import Membership
+from tests.pages import chips, page, result_count
+
+pytestmark = pytest.mark.django_db
+
+URL = "/mitgliedschaften/"
+
+
+def matrix(response) -> tuple[list[str], dict[str, list[bool]]]:
+    """(column headings, {row heading: [member?, …]}) of the table."""
+    table = page(response).one("table", class_="matrix")
+    columns = [th.find("a").text for th in table.one("thead").find_all("th", scope="col")[1:]]
+    rows = {}
+    for tr in table.one("tbody").find_all("tr"):
+        town = tr.one("th", scope="row").find("a").text
+        rows[town] = ["is-member" in td.get("class", "").split() for td in tr.find_all("td")]
+    return columns, rows
+
+
+def test_matrix_is_a_real_table_with_caption_and_scoped_headers(client, demo):
+    response = client.get(URL)
+    table = page(response).one("table", class_="matrix")
+
+    assert response.status_code == 200
+    assert table.one("caption").text == "Mitgliedschaften der Engagierten Städte in Netzwerken (✓ = Mitglied)"
+    column_headers = table.one("thead").find_all("th", scope="col")
+    assert column_headers[0].text == "Stadt"
+    assert len(column_headers) == 1 + 7
+    row_headers = table.one("tbody").find_all("th", scope="row")
+    assert len(row_headers) == 23
+    assert all(len(tr.find_all("td")) == 7 for tr in table.one("tbody").find_all("tr"))
+    assert not table.find_all("th", scope=None)
+
+
+def test_matrix_hides_the_federal_network_and_networks_without_listed_members(client, demo):
+    columns, _ = matrix(client.get(URL))
+
+    assert columns == [
+        "Sachsen", "Landesnetzwerk Sachsen-Anhalt", "Regionalnetzwerk Anhalt", "Regionalnetzwerk Bayern",
+        "Austausch Coburg – Kronach", "Austauschkreis Stendal–Lemgo–Parchim–Gardelegen",
+        "Tandem Wittenberg–Radebeul–Cottbus",
+    ]
+    assert result_count(client.get(URL)) == "23 Städte × 7 Netzwerke"
+
+
+def test_matrix_ticks_exactly_the_current_memberships(client, demo):
+    columns, rows = matrix(client.get(URL))
+    stendal = dict(zip(columns, rows["Hansestadt Stendal"], strict=True))
+
+    assert [name for name, member in stendal.items() if member] == [
+        "Landesnetzwerk Sachsen-Anhalt", "Austauschkreis Stendal–Lemgo–Parchim–Gardelegen",
+    ]
+    assert sum(sum(cells) for cells in rows.values()) == 55 - 23  # every membership but the federal ones
+
+
+def test_matrix_cells_are_readable_without_the_tick_symbol(client, demo):
+    row = page(client.get(URL + "?land=bayern")).one("tbody").find_all("tr")[0]
+
+    assert [td.text for td in row.find_all("td")] == ["✓Mitglied", "✓Mitglied"]  # Coburg is in both
+
+
+def test_a_former_membership_is_not_ticked(client, demo):
+    Membership.objects.filter(
+        network__slug="landesnetzwerk-engagierte-staedte-sachsen-anhalt", city__slug="naumburg-saale"
+    ).update(until="2025-12-31")
+
+    columns, rows = matrix(client.get(URL))
+
+    assert "Naumburg (Saale)" in rows
+    assert not any(rows["Naumburg (Saale)"])
+
+
+def test_filtering_by_state_keeps_its_towns_and_their_networks(client, demo):
+    response = client.get(URL + "?land=bayern")
+    columns, rows = matrix(response)
+
+    assert columns == ["Regionalnetzwerk Bayern", "Austausch Coburg – Kronach"]
+    assert set(rows) == {
+        "Puchheim", "Ingolstadt", "Eichstätt", "Neumarkt i.d.OPf.", "Markt Holzkirchen", "Coburg", "Kronach",
+        "Kaufbeuren",
+    }
+    assert rows["Ingolstadt"] == [True, False]
+    assert rows["Kronach"] == [True, True]
+    assert result_count(response) == "8 Städte × 2 Netzwerke"
+
+
+def test_filtering_by_kind_chooses_the_columns(client, demo):
+    columns, rows = matrix(client.get(URL + "?art=tandem"))
+
+    assert columns == [
+        "Austausch Coburg – Kronach", "Austauschkreis Stendal–Lemgo–Parchim–Gardelegen",
+        "Tandem Wittenberg–Radebeul–Cottbus",
+    ]
+    assert len(rows) == 23
+    assert rows["Lutherstadt Wittenberg"] == [False, False, True]
+
+
+def test_choosing_the_federal_kind_shows_it_with_every_town_ticked(client, demo):
+    columns, rows = matrix(client.get(URL + "?art=federal"))
+
+    assert columns == ["Bundesnetzwerk"]
+    assert all(cells == [True] for cells in rows.values())
+
+
+def test_state_and_kind_filters_combine(client, demo):
+    columns, rows = matrix(client.get(URL + "?land=sachsen-anhalt&art=state&art=regional"))
+
+    assert columns == ["Landesnetzwerk Sachsen-Anhalt", "Regionalnetzwerk Anhalt"]
+    assert rows["Aken (Elbe)"] == [False, True]
+    assert rows["Hansestadt Stendal"] == [True, False]
+    assert len(rows) == 10
+
+
+def test_matrix_without_memberships_shows_the_empty_state(client, demo):
+    response = client.get(URL + "?land=berlin")
+
+    assert page(response).find("table") is None
+    assert "Für diese Auswahl gibt es keine Mitgliedschaften." in page(response).one(class_="empty").text
+
+
+def test_matrix_headers_link_to_network_and_town_pages(client, demo):
+    table = page(client.get(URL + "?land=sachsen")).one("table")
+
+    assert table.one("thead").links() == [
+        "/netzwerke/engagierte-staedte-sachsen/", "/netzwerke/tandem-wittenberg-radebeul-cottbus/",
+    ]
+    assert table.one("tbody").links() == ["/staedte/radebeul/", "/staedte/weisswasser-ol/"]
+
+
+def test_matrix_filter_chips(client, demo):
+    found = chips(client.get(URL + "?land=bayern&art=tandem"))
+
+    assert set(found) == {"Bundesland: Bayern", "Art des Netzwerks: Tandem oder Austauschkreis"}
+    assert found["Bundesland: Bayern"] == "?art=tandem"
+
+
+def test_matrix_answers_htmx_with_the_table_only(client, demo):
+    response = client.get(URL + "?land=bayern", headers={"HX-Request": "true"})
+    html = response.content.decode()
+
+    assert "<html" not in html and "<form" not in html
+    assert matrix(response)[0] == ["Regionalnetzwerk Bayern", "Austausch Coburg – Kronach"]
+    assert "HX-Request" in response.headers["Vary"]

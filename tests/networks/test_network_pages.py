@@ -1,0 +1,294 @@
+"""The network list /netzwerke/ and a network's page /netzwerke/<slug>/."""
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from events.models import MeetingReport, ReportStatus
+from networks.models import Membership, Network, Seat
+from tests.pages import chips, page, result_count
+
+pytestmark = pytest.mark.django_db
+
+LANDESNETZWERK = "/netzwerke/landesnetzwerk-engagierte-staedte-sachsen-anhalt/"
+SACHSEN = "/netzwerke/engagierte-staedte-sachsen/"
+RHEIN_NECKAR = "/netzwerke/regionalnetzwerk-metropolregion-rhein-neckar/"
+FEDERAL = "/netzwerke/bundesnetzwerk-engagierte-stadt/"
+ANHALT = "/netzwerke/regionalnetzwerk-anhalt/"
+
+
+def network_cards(response) -> dict[str, str]:
+    """The cards of /netzwerke/ as {slug: card text}, in the listed order."""
+    cards = page(response).find("ul", class_="network-cards")
+    if cards is None:
+        return {}
+    return {
+        card.one("h3").find("a").get("href").strip("/").rsplit("/", 1)[-1]: card.text
+        for card in cards.find_all("li", class_="card")
+    }
+
+
+# --- the list ----------------------------------------------------------------------------------
+
+
+def test_network_list_shows_all_networks_sorted_by_kind(client, demo):
+    response = client.get("/netzwerke/")
+    cards = network_cards(response)
+
+    assert response.status_code == 200
+    assert result_count(response) == "10 Netzwerke"
+    assert list(cards)[0] == "bundesnetzwerk-engagierte-stadt"
+    assert list(cards)[-1] == "engagierte-staedte-hochschulen"
+
+
+@pytest.mark.parametrize(
+    ("slug", "count"),
+    [
+        ("landesnetzwerk-engagierte-staedte-sachsen-anhalt", "9 Mitgliedsstädte · seit März 2025"),
+        ("regionalnetzwerk-metropolregion-rhein-neckar", "7 Städte, davon 0 im Verzeichnis"),
+        ("engagierte-staedte-sachsen", "7 Städte, davon 1 im Verzeichnis"),
+        ("regionalnetzwerk-engagierte-stadt-bayern", "11 Städte, davon 8 im Verzeichnis"),
+        ("austausch-coburg-kronach", "2 Mitgliedsstädte"),
+        ("engagierte-staedte-hochschulen", "0 Mitgliedsstädte"),
+    ],
+)
+def test_network_cards_show_member_counts(client, demo, slug, count):
+    assert count in network_cards(client.get("/netzwerke/"))[slug]
+
+
+def test_a_network_card_shows_kind_status_and_states(client, demo):
+    card = network_cards(client.get("/netzwerke/"))["engagierte-staedte-sachsen"]
+
+    assert card.startswith("Engagierte Städte Sachsen Landesnetzwerk im Aufbau · Sachsen")
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("?art=tandem", {"austausch-coburg-kronach", "austauschkreis-stendal-lemgo-parchim-gardelegen",
+                         "tandem-wittenberg-radebeul-cottbus"}),
+        ("?land=bayern", {"regionalnetzwerk-engagierte-stadt-bayern", "austausch-coburg-kronach"}),
+        ("?land=sachsen-anhalt", {"landesnetzwerk-engagierte-staedte-sachsen-anhalt", "regionalnetzwerk-anhalt",
+                                  "austauschkreis-stendal-lemgo-parchim-gardelegen",
+                                  "tandem-wittenberg-radebeul-cottbus"}),
+        ("?status=forming", {"engagierte-staedte-sachsen"}),
+        ("?land=hessen&art=regional", {"regionalnetzwerk-metropolregion-rhein-neckar"}),
+        ("?art=federal&art=thematic", {"bundesnetzwerk-engagierte-stadt", "engagierte-staedte-hochschulen"}),
+    ],
+)
+def test_network_filters_narrow_the_list(client, demo, query, expected):
+    assert set(network_cards(client.get("/netzwerke/" + query))) == expected
+
+
+def test_member_counts_stay_right_when_filtering_by_state(client, demo):
+    cards = network_cards(client.get("/netzwerke/?land=bayern&land=sachsen-anhalt"))
+
+    assert "11 Städte, davon 8 im Verzeichnis" in cards["regionalnetzwerk-engagierte-stadt-bayern"]
+    assert "4 Mitgliedsstädte" in cards["austauschkreis-stendal-lemgo-parchim-gardelegen"]
+
+
+def test_a_network_spanning_several_chosen_states_is_listed_once(client, demo):
+    response = client.get("/netzwerke/?land=baden-wuerttemberg&land=hessen&land=rheinland-pfalz")
+
+    assert list(network_cards(response)) == ["regionalnetzwerk-metropolregion-rhein-neckar"]
+    assert result_count(response) == "1 Netzwerk"
+
+
+def test_network_filters_without_match_show_the_empty_state(client, demo):
+    response = client.get("/netzwerke/?art=thematic&land=bayern")
+
+    assert network_cards(response) == {}
+    assert result_count(response) == "Kein Netzwerk gefunden"
+    assert "Kein Netzwerk passt zu dieser Auswahl." in page(response).one(class_="empty").text
+
+
+def test_network_filter_chips_remove_one_value(client, demo):
+    found = chips(client.get("/netzwerke/?art=tandem&art=regional&land=bayern"))
+
+    assert set(found) == {
+        "Art: Regionalnetzwerk", "Art: Tandem oder Austauschkreis", "Bundesland: Bayern",
+    }
+    assert parse_qs(urlsplit(found["Art: Tandem oder Austauschkreis"]).query) == {
+        "art": ["regional"], "land": ["bayern"],
+    }
+
+
+def test_the_network_list_links_to_the_membership_table(client, demo):
+    assert "/mitgliedschaften/" in page(client.get("/netzwerke/")).one("main").links()
+
+
+# --- a network's page ------------------------------------------------------------------------------
+
+
+def members(response) -> list[str]:
+    section = page(response).section("mitglieder")
+    return [link for link in section.links() if link.startswith("/staedte/")]
+
+
+def aside_facts(response) -> dict[str, str]:
+    dl = page(response).section("eckdaten").one("dl")
+    return {dt.text: dd.text for dt, dd in zip(dl.find_all("dt"), dl.find_all("dd"), strict=True)}
+
+
+def test_network_page_lists_its_member_towns_with_since_and_role(client, demo):
+    response = client.get(LANDESNETZWERK)
+    section = page(response).section("mitglieder")
+
+    assert response.status_code == 200
+    assert len(members(response)) == 9
+    assert "/staedte/dessau-rosslau/" in members(response) and "/staedte/aken-elbe/" not in members(response)
+    assert "Dessau-Roßlau Sachsen-Anhalt · seit März 2025 Gründungsmitglied" in section.text
+    assert "9 Mitgliedsstädte in Sachsen-Anhalt." in page(response).one("p", class_="lead").text
+
+
+def test_a_former_member_leaves_the_network_page(client, demo):
+    Membership.objects.filter(network__slug="regionalnetzwerk-anhalt", city__slug="aken-elbe").update(
+        until="2025-12-31"
+    )
+
+    response = client.get(ANHALT)
+
+    assert "/staedte/aken-elbe/" not in members(response)
+    assert "4 Mitgliedsstädte" in page(response).one("p", class_="lead").text
+
+
+def test_rhein_neckar_counts_seven_towns_none_of_them_in_the_directory(client, demo):
+    response = client.get(RHEIN_NECKAR)
+    root = page(response)
+
+    assert root.one("p", class_="lead").text == (
+        "Regionalnetzwerk 7 Städte, davon 0 im Verzeichnis in Baden-Württemberg, Hessen, Rheinland-Pfalz."
+    )
+    section = root.section("mitglieder")
+    assert "Laut Quelle gehören 7 Städte zu diesem Netzwerk; namentlich ist noch keine davon im Verzeichnis." in (
+        section.text
+    )
+    assert "Noch keine Mitgliedsstadt namentlich eingetragen." in section.text
+    assert members(response) == []
+
+
+def test_the_saxon_network_shows_its_subgroups(client, demo):
+    section = page(client.get(SACHSEN)).section("mitglieder")
+    headings = [h3.text for h3 in section.find_all("h3")]
+
+    assert headings == ["östliche Städte (4 Städte laut Quelle)", "westliche Städte (3 Städte laut Quelle)"]
+    assert section.links() == ["/staedte/weisswasser-ol/"]
+    assert "Die Städte dieser Gruppe sind noch nicht namentlich eingetragen." in section.text
+    assert "namentlich ist 1 davon im Verzeichnis" in section.text
+
+
+def test_network_page_names_the_seat_holders_with_their_towns(client, demo):
+    section = page(client.get(LANDESNETZWERK)).section("sprecher")
+    seats = {li.find("strong").text: li.text for li in section.find_all("li")}
+
+    assert "Kathrin Hinze (Dessau-Roßlau) gewählt März 2025" in seats["Landessprecher*in Verwaltung"]
+    assert "Niklas Neumann (Gemeinde Hohe Börde) gewählt März 2025" in seats["Landessprecher*in Zivilgesellschaft"]
+    assert "gewählt beim Gründungstreffen" in seats["Landessprecher*in Verwaltung"]
+
+
+def test_a_seat_without_a_holder_is_shown_as_vacant(client, demo):
+    Seat.objects.create(network=Network.objects.get(slug="regionalnetzwerk-anhalt"), title="Sprecher*in Wirtschaft")
+
+    section = page(client.get(ANHALT)).section("sprecher")
+
+    assert "Sprecher*in Wirtschaft" in section.text and "derzeit nicht besetzt" in section.text
+
+
+def test_the_federal_network_shows_host_partners_subnetworks_and_its_speaker(client, demo):
+    response = client.get(FEDERAL)
+    found = aside_facts(response)
+
+    assert found["Angesiedelt bei"] == "Bundesnetzwerk Bürgerschaftliches Engagement"
+    assert "Bertelsmann Stiftung" in found["Partner"] and "Deutscher Städtetag" in found["Partner"]
+    assert found["Länder"] == "bundesweit"
+    children = page(response).section("eckdaten").links()
+    assert LANDESNETZWERK in children and SACHSEN in children and len(children) == 8
+    assert "Marion Zosel-Mohr (Hansestadt Stendal) · wiedergewählt" in page(response).section("sprecher").text
+
+
+def test_a_network_page_links_to_its_parent_network(client, demo):
+    response = client.get("/netzwerke/austausch-coburg-kronach/")
+
+    assert aside_facts(response)["Teil von"] == "Regionalnetzwerk Engagierte Stadt Bayern"
+    breadcrumbs = page(response).one("nav", class_="breadcrumbs")
+    assert breadcrumbs.links() == ["/netzwerke/", "/netzwerke/regionalnetzwerk-engagierte-stadt-bayern/"]
+
+
+def test_a_network_page_names_its_host_and_partners(client, demo):
+    assert aside_facts(client.get("/netzwerke/regionalnetzwerk-engagierte-stadt-bayern/"))["Angesiedelt bei"] == (
+        "Landesnetzwerk Bürgerschaftliches Engagement Bayern e.V."
+    )
+    assert aside_facts(client.get(LANDESNETZWERK))["Partner"] == (
+        "Landesarbeitsgemeinschaft der Freiwilligenagenturen Sachsen-Anhalt e.V."
+    )
+
+
+def test_network_page_lists_campaigns_with_their_towns(client, demo):
+    section = page(client.get(ANHALT)).section("kampagnen")
+    items = {li.find("strong").text: li for li in section.find_all("li")}
+
+    assert set(items) == {"Glücksbringer", "Förderprojekt Regionalnetzwerk Anhalt"}
+    assert "Evelin Kögel" in items["Glücksbringer"].text
+    assert sorted(items["Glücksbringer"].links()) == [
+        "/staedte/aken-elbe/", "/staedte/bitterfeld-wolfen/", "/staedte/dessau-rosslau/",
+        "/staedte/graefenhainichen/", "/staedte/wittenberg/",
+    ]
+    assert "September 2022 bis Juni 2023" in items["Förderprojekt Regionalnetzwerk Anhalt"].text
+
+
+def test_network_page_shows_the_meetings_as_a_timeline_newest_first(client, demo):
+    timeline = page(client.get(SACHSEN)).section("treffen").one("ol", class_="timeline")
+    entries = [li.text for li in timeline.find_all("li")]
+
+    assert entries == [
+        "22. Oktober 2025 Thementisch der Engagierten Städte beim Generationendialog 2025 geplant",
+        "4. Quartal 2025 Nächstes Treffen der Engagierten Städte Sachsen geplant",
+        "18. Juni 2025 Treffen der Engagierten Städte Sachsen in Weißwasser/O.L. Bericht",
+        "Dezember 2024 Treffen der Engagierten Städte Sachsen im Dezember 2024",
+    ]
+
+
+def test_network_page_lists_the_published_reports(client, demo):
+    section = page(client.get(LANDESNETZWERK)).section("berichte")
+
+    assert section.links() == [
+        "/treffen/kooperationsgespraeche-lagfa-sachsen-anhalt-2025/",
+        "/treffen/gruendungstreffen-landesnetzwerk-sachsen-anhalt-2025/",
+    ]
+    assert "Neun Engagierte Städte haben im März 2025" in section.text
+
+
+def test_a_draft_report_is_not_listed_on_the_network_page(client, demo):
+    MeetingReport.objects.filter(meeting__slug="gruendungstreffen-landesnetzwerk-sachsen-anhalt-2025").update(
+        status=ReportStatus.DRAFT
+    )
+
+    root = page(client.get(LANDESNETZWERK))
+
+    assert root.section("berichte").links() == ["/treffen/kooperationsgespraeche-lagfa-sachsen-anhalt-2025/"]
+    founding = [li for li in root.section("treffen").find_all("li") if "Gründungstreffen" in li.text][0]
+    assert "Bericht" not in founding.text
+
+
+def test_a_network_without_meetings_says_so(client, demo):
+    assert "Noch keine Treffen eingetragen." in page(client.get(ANHALT)).section("treffen").text
+
+
+def test_network_map_shows_the_members_and_highlights_the_states(client, demo):
+    svg = page(client.get(LANDESNETZWERK)).section("karte").one("svg")
+
+    assert len(svg.find_all("a", class_="map-link")) == 9
+    assert [path.get("data-state") for path in svg.find_all("path", class_="is-highlighted")] == ["DE-ST"]
+
+
+def test_the_lead_of_a_nationwide_network_has_no_space_before_the_full_stop(client, demo):
+    lead = page(client.get(FEDERAL)).one("p", class_="lead").text
+
+    assert lead == "Bundesnetzwerk 113 Städte, davon 23 im Verzeichnis."
+
+
+def test_an_unknown_network_gives_the_german_not_found_page(client, demo):
+    response = client.get("/netzwerke/gibt-es-nicht/")
+
+    assert response.status_code == 404
+    assert page(response).one("h1").text == "Diese Seite gibt es nicht"

@@ -1,0 +1,154 @@
+"""Query budgets: no public page needs more database queries when the directory grows.
+
+Each page is requested with the demo data and again after `generate(10)` has added ten
+times the demo's volume (about 230 towns, 100 networks, 140 meetings, …). The synthetic
+data is linked into the demo's own networks and towns (every new town joins the federal
+network, towns join their state's network, new meetings are held by demo networks), so
+the lists on the measured demo pages really grow. A page whose count grows runs a query
+per listed item (N+1).
+
+The demo's last planned meeting lies in 2025, so its "upcoming" lists are empty and
+their prefetch query would not run at all; the baseline therefore adds one upcoming
+meeting, so that both measurements run the same code paths.
+
+Run with `-s` to see the counts.
+"""
+
+import datetime
+
+import pytest
+from django.apps import apps
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from cities.models import City, Organization
+from engagiert.dates import period_end
+from engagiert.demo.synthetic import generate
+from engagiert.text import fold, german_slugify
+from events.models import Meeting, MeetingReport, ReportStatus
+from networks.models import Membership, Network, NetworkKind
+from tests.pages import result_count
+
+pytestmark = pytest.mark.django_db
+
+HX = {"HX-Request": "true"}
+
+PAGES = [
+    pytest.param("/", {}, id="home"),
+    pytest.param("/staedte/", {}, id="towns"),
+    pytest.param(
+        "/staedte/?land=sachsen-anhalt&art=state&groesse=20-50&sortierung=-einwohner", {}, id="towns-filtered"
+    ),
+    pytest.param("/staedte/?land=sachsen-anhalt&seite=1", HX, id="towns-htmx-fragment"),
+    pytest.param("/staedte/wittenberg/", {}, id="town-page"),
+    pytest.param("/laender/", {}, id="states"),
+    pytest.param("/laender/sachsen-anhalt/", {}, id="state-page"),
+    pytest.param("/netzwerke/", {}, id="networks"),
+    pytest.param("/netzwerke/landesnetzwerk-engagierte-staedte-sachsen-anhalt/", {}, id="network-page"),
+    pytest.param("/mitgliedschaften/", {}, id="matrix"),
+    pytest.param("/treffen/", {}, id="meetings"),
+    pytest.param("/treffen/netzwerktreffen-sachsen-weisswasser-2025/", {}, id="meeting-page-with-report"),
+    pytest.param("/suche/?q=stadt", {}, id="search"),
+    pytest.param("/sitemap.xml", {}, id="sitemap"),
+]
+
+
+@pytest.fixture
+def baseline(demo):
+    """The demo data plus one upcoming meeting of the Saxon network."""
+    meeting = Meeting.objects.create(
+        title="Netzwerktreffen im nächsten Monat", starts_on=timezone.localdate() + datetime.timedelta(days=30)
+    )
+    meeting.networks.add(Network.objects.get(slug="engagierte-staedte-sachsen"))
+
+
+def count_queries(client, url: str, headers: dict) -> tuple[int, int]:
+    """(queries, response size) of a request, after one warm-up request."""
+    client.get(url, headers=headers)
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url, headers=headers)
+    assert response.status_code == 200
+    return len(context.captured_queries), len(response.content)
+
+
+@pytest.mark.parametrize(("url", "headers"), PAGES)
+def test_page_needs_the_same_number_of_queries_with_ten_times_the_data(client, baseline, url, headers):
+    small, small_size = count_queries(client, url, headers)
+    generate(10)
+    large, large_size = count_queries(client, url, headers)
+
+    print(f"\n{url}{' (HTMX)' if headers else ''}: {small} queries with the demo, {large} with generate(10) "
+          f"[{small_size:,} -> {large_size:,} bytes]")
+    assert large == small
+
+
+def test_the_filtered_directory_really_grows_with_the_synthetic_data(client, baseline):
+    before = result_count(client.get("/staedte/?land=sachsen-anhalt"))
+    generate(10)
+    after = result_count(client.get("/staedte/?land=sachsen-anhalt"))
+
+    assert before == "10 Engagierte Städte"
+    assert int(after.split()[0]) > 10 + 10
+
+
+# --- the generator itself ------------------------------------------------------------------------
+
+
+def test_generate_adds_ten_times_the_demo_volume(demo):
+    towns, networks, meetings = City.objects.count(), Network.objects.count(), Meeting.objects.count()
+
+    generate(10)
+
+    assert City.objects.count() - towns == 230
+    assert Network.objects.count() - networks == 100
+    assert Meeting.objects.count() - meetings == 140
+    assert set(Network.objects.values_list("kind", flat=True)) == set(NetworkKind.values)
+    assert MeetingReport.objects.filter(status=ReportStatus.PUBLISHED).count() >= 4 + 40
+    today = timezone.localdate()
+    assert Meeting.objects.upcoming(today).exists() and Meeting.objects.past(today).count() > 14
+    assert Membership.objects.filter(network__slug="bundesnetzwerk-engagierte-stadt").count() == 23 + 230
+
+
+def test_synthetic_data_passes_every_model_check(demo):
+    generate(2)
+
+    domain_models = [
+        model for label in ("cities", "networks", "events") for model in apps.get_app_config(label).get_models()
+    ]
+    for model in domain_models:
+        for obj in model.objects.all():
+            obj.full_clean()
+
+
+def test_synthetic_rows_carry_the_fields_save_would_derive(demo):
+    demo_towns = set(City.objects.values_list("pk", flat=True))
+    demo_meetings = set(Meeting.objects.values_list("pk", flat=True))
+    generate(2)
+
+    new_towns = City.objects.exclude(pk__in=demo_towns).select_related("coordinating_organization")
+    assert len(new_towns) == 46
+    for town in new_towns:
+        coordinator = town.coordinating_organization.name if town.coordinating_organization else ""
+        assert town.search_text == fold(" ".join(filter(None, [town.prefix, town.name, coordinator])))[:500]
+        assert town.slug.startswith(german_slugify(town.name))
+        if town.coordinating_organization:
+            assert town.coordinating_organization.city_id == town.pk
+    for org in Organization.objects.all():
+        assert org.search_text == fold(f"{org.name} {org.short_name}")[:300]
+    for meeting in Meeting.objects.exclude(pk__in=demo_meetings):
+        assert meeting.search_text == fold(f"{meeting.title} {meeting.place_text} {meeting.topics}")[:500]
+        if meeting.starts_on:
+            expected_end = meeting.ends_on or period_end(meeting.starts_on, meeting.date_precision)
+            assert meeting.period_ends_on == expected_end
+        else:
+            assert meeting.period_ends_on is None
+
+
+def test_generate_can_run_twice_without_clashing_slugs(demo):
+    generate(1)
+    generate(1)
+
+    assert City.objects.count() == 23 + 2 * 23
+    assert len(set(City.objects.values_list("slug", flat=True))) == City.objects.count()
+    assert len(set(Meeting.objects.values_list("slug", flat=True))) == Meeting.objects.count()
