@@ -38,6 +38,24 @@ class YearFilter(django_filters.NumberFilter):
     field_class = YearField
 
 
+def state_filter(field_name: str | None = None, *, method: str | None = None, distinct: bool = False):
+    """Several states, chosen by their slugs ("?land=sachsen-anhalt&land=bayern")."""
+    return django_filters.ModelMultipleChoiceFilter(
+        label="Bundesland",
+        field_name=field_name,
+        method=method,
+        to_field_name="slug",
+        queryset=State.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        distinct=distinct,
+    )
+
+
+def choice_filter(label: str, choices, **kwargs):
+    """Several values of a fixed list, as checkboxes."""
+    return django_filters.MultipleChoiceFilter(label=label, choices=choices, widget=forms.CheckboxSelectMultiple, **kwargs)
+
+
 class NullsLastOrderingFilter(django_filters.OrderingFilter):
     """Sorts towns without a value (no joining year, no population) last, whichever the direction."""
 
@@ -61,13 +79,7 @@ class CityFilterSet(django_filters.FilterSet):
             attrs={"type": "search", "placeholder": "Stadt oder Koordinierungsstelle", "autocomplete": "off"}
         ),
     )
-    land = django_filters.ModelMultipleChoiceFilter(
-        label="Bundesland",
-        field_name="state__slug",
-        to_field_name="slug",
-        queryset=State.objects.all(),
-        widget=forms.CheckboxSelectMultiple,
-    )
+    land = state_filter("state__slug")
     netzwerk = django_filters.ModelMultipleChoiceFilter(
         label="Netzwerk",
         method="filter_networks",
@@ -75,12 +87,7 @@ class CityFilterSet(django_filters.FilterSet):
         queryset=Network.objects.in_kind_order(),
         widget=forms.CheckboxSelectMultiple,
     )
-    art = django_filters.MultipleChoiceFilter(
-        label="Art des Netzwerks",
-        method="filter_network_kinds",
-        choices=NetworkKind.choices,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    art = choice_filter("Art des Netzwerks", NetworkKind.choices, method="filter_network_kinds")
     seit_von = YearFilter(label="Dabei seit (von)", field_name="joined_year", lookup_expr="gte")
     seit_bis = YearFilter(label="Dabei seit (bis)", field_name="joined_year", lookup_expr="lte")
     groesse = django_filters.ChoiceFilter(

@@ -2,8 +2,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from cities.filters import YearFilter
-from cities.models import State
+from cities.filters import YearFilter, state_filter
 from events.models import Meeting, MeetingFormat, MeetingKind
 from networks.models import Network
 
@@ -17,13 +16,7 @@ class MeetingFilterSet(django_filters.FilterSet):
         widget=forms.CheckboxSelectMultiple,
         distinct=True,
     )
-    land = django_filters.ModelMultipleChoiceFilter(
-        label="Bundesland",
-        method="filter_states",
-        to_field_name="slug",
-        queryset=State.objects.all(),
-        widget=forms.CheckboxSelectMultiple,
-    )
+    land = state_filter(method="filter_states")
     format = django_filters.ChoiceFilter(label="Format", choices=MeetingFormat.choices, empty_label="alle Formate")
     art = django_filters.ChoiceFilter(label="Art", field_name="kind", choices=MeetingKind.choices, empty_label="alle Arten")
     jahr = YearFilter(label="Jahr", field_name="starts_on", lookup_expr="year")

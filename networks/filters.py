@@ -1,26 +1,14 @@
 import django_filters
-from django import forms
 
-from cities.models import State
+from cities.filters import choice_filter, state_filter
 from cities.models import City
 from networks.models import Network, NetworkKind, NetworkStatus
 
 
 class NetworkFilterSet(django_filters.FilterSet):
-    art = django_filters.MultipleChoiceFilter(
-        label="Art", field_name="kind", choices=NetworkKind.choices, widget=forms.CheckboxSelectMultiple
-    )
-    land = django_filters.ModelMultipleChoiceFilter(
-        label="Bundesland",
-        field_name="states__slug",
-        to_field_name="slug",
-        queryset=State.objects.all(),
-        widget=forms.CheckboxSelectMultiple,
-        distinct=True,
-    )
-    status = django_filters.MultipleChoiceFilter(
-        label="Status", choices=NetworkStatus.choices, widget=forms.CheckboxSelectMultiple
-    )
+    art = choice_filter("Art", NetworkKind.choices, field_name="kind")
+    land = state_filter("states__slug", distinct=True)
+    status = choice_filter("Status", NetworkStatus.choices)
 
     class Meta:
         model = Network
@@ -30,19 +18,8 @@ class NetworkFilterSet(django_filters.FilterSet):
 class MatrixFilterSet(django_filters.FilterSet):
     """Filters rows (towns, by state) and columns (networks, by kind) of the membership matrix."""
 
-    land = django_filters.ModelMultipleChoiceFilter(
-        label="Bundesland",
-        field_name="state__slug",
-        to_field_name="slug",
-        queryset=State.objects.all(),
-        widget=forms.CheckboxSelectMultiple,
-    )
-    art = django_filters.MultipleChoiceFilter(
-        label="Art des Netzwerks",
-        choices=NetworkKind.choices,
-        method="filter_kind",
-        widget=forms.CheckboxSelectMultiple,
-    )
+    land = state_filter("state__slug")
+    art = choice_filter("Art des Netzwerks", NetworkKind.choices, method="filter_kind")
 
     class Meta:
         model = City
