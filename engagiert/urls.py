@@ -20,6 +20,8 @@ urlpatterns = [
     path("datenschutz/", TemplateView.as_view(template_name="datenschutz.html"), name="datenschutz"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    # Browsers ask for /favicon.ico on pages without an icon link, such as the admin.
+    path("favicon.ico", views.favicon),
     path("admin/", admin.site.urls),
 ]
 

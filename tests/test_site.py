@@ -306,3 +306,10 @@ def test_there_are_no_pending_migrations():
     call_command("makemigrations", "--check", "--dry-run", stdout=out, stderr=out)
 
     assert "No changes detected" in out.getvalue()
+
+
+def test_favicon_ico_leads_to_the_site_icon(client, db):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/favicon.svg")
