@@ -140,7 +140,10 @@ class Meeting(models.Model):
             return ""
         start = format_period(self.starts_on, self.date_precision)
         if self.ends_on and self.ends_on != self.starts_on and self.date_precision == DatePrecision.DAY:
-            return f"{start} bis {format_period(self.ends_on, DatePrecision.DAY)}"
+            end = format_period(self.ends_on, DatePrecision.DAY)
+            if (self.starts_on.year, self.starts_on.month) == (self.ends_on.year, self.ends_on.month):
+                return f"{self.starts_on.day}.–{end}"  # 16.–17. September 2024
+            return f"{start} bis {end}"
         return start
 
     @property

@@ -73,3 +73,14 @@ def test_a_meeting_planned_for_a_quarter_is_upcoming_until_the_quarter_ends():
 
 def test_a_day_date_shows_in_german(meeting):
     assert meeting.date_display == "18. Juni 2025"
+
+
+def test_a_meeting_over_two_days_shows_its_span():
+    within_month = Meeting.objects.create(
+        title="Zwei Tage", starts_on=datetime.date(2024, 9, 16), ends_on=datetime.date(2024, 9, 17)
+    )
+    across_months = Meeting.objects.create(
+        title="Über den Monatswechsel", starts_on=datetime.date(2025, 6, 30), ends_on=datetime.date(2025, 7, 1)
+    )
+    assert within_month.date_display == "16.–17. September 2024"
+    assert across_months.date_display == "30. Juni 2025 bis 1. Juli 2025"

@@ -326,7 +326,7 @@ def test_meeting_page_shows_place_networks_hosts_participants_and_topics(client,
 def test_meeting_page_shows_a_multi_day_date_and_the_attendance(client, demo):
     root = page(client.get("/treffen/netzwerktreffen-2024-wuerzburg/"))
 
-    assert root.one("p", class_="lead").text.startswith("16. September 2024 bis 17. September 2024 · Würzburg")
+    assert root.one("p", class_="lead").text.startswith("16.–17. September 2024 · Würzburg")
     assert "etwa 150" in root.section("eckdaten").text
 
 
