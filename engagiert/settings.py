@@ -6,6 +6,7 @@ environment. A fresh checkout runs on SQLite with no configuration at all.
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_filters",
     "django_htmx",
+    "axes",
     "engagiert",
     "cities",
     "networks",
@@ -86,6 +88,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Turns a login refused by django-axes into the lockout page; django-axes wants it last.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "engagiert.urls"
@@ -146,6 +150,51 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Accounts (engagiert/accounts.py, templates/registration/): German addresses, the admin after login.
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "admin:index"
+AUTHENTICATION_BACKENDS = [
+    # Refuses every login while a username + address is locked out; must come first.
+    "engagiert.accounts.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Throttling failed logins (django-axes): the fifth failure for the same username from the same
+# address locks that pair out for 15 minutes; every further try during the lockout starts the 15
+# minutes again. A successful login, or a password reset by e-mail, clears the count.
+# Axes takes the address from REMOTE_ADDR. Behind a reverse proxy that is the proxy's address, so
+# the rule then counts per username only (still a lockout, just not per client).
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_RESET_ON_SUCCESS = True
+# Keep failures only, not a log of every successful login with address and browser (data economy).
+AXES_DISABLE_ACCESS_LOG = True
+
+# E-mail (password reset links). Django 6.1 configures mail with MAILERS; the older EMAIL_* settings
+# are deprecated there, so the usual EMAIL_* environment variables feed the SMTP mailer's options.
+# With DEBUG, mails are printed to the console instead of sent. Tests always use Django's outbox.
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Engagierte Stadt <verzeichnis@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+if DEBUG:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ.get("EMAIL_HOST", "localhost"),
+                # Unset: 587 with TLS, 25 without.
+                "port": env_int("EMAIL_PORT", 0) or None,
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS", True),
+                "timeout": 20,
+            },
+        }
+    }
 
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", "Deutsch")]

@@ -9,6 +9,11 @@ from engagiert.sitemaps import SITEMAPS
 admin.site.site_header = "Engagierte Stadt – Verwaltung"
 admin.site.site_title = "Engagierte Stadt"
 admin.site.index_title = "Netzwerkverzeichnis pflegen"
+# The admin's login (/admin/login/, where the admin sends visitors without a session) renders the
+# same page as /anmelden/. Only the template is shared: the admin keeps its own view and form, so
+# it still lets in staff accounts only, and both forms are throttled by django-axes alike, because
+# axes works inside authenticate(). A redirect to /anmelden/ would cost an extra hop and drop POSTs.
+admin.site.login_template = "registration/login.html"
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,6 +23,8 @@ urlpatterns = [
     path("", include("events.urls")),
     path("impressum/", TemplateView.as_view(template_name="impressum.html"), name="impressum"),
     path("datenschutz/", TemplateView.as_view(template_name="datenschutz.html"), name="datenschutz"),
+    # Log in and out, reset and change the password: /anmelden/, /abmelden/, /passwort-…/
+    path("", include("engagiert.accounts")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     # Browsers ask for /favicon.ico on pages without an icon link, such as the admin.

@@ -1,0 +1,75 @@
+"""Accounts for the people who maintain the directory: log in and out, reset or change the password.
+
+Django's own auth views under German addresses; the templates live in templates/registration/ and
+also replace the admin's versions of them (the project's template folder comes first). Failed
+logins are throttled by django-axes (AXES_* in settings): its backend refuses a locked-out
+username + address before any password is checked, and its middleware answers with
+templates/registration/lockout.html (status 429).
+"""
+
+from axes.backends import AxesStandaloneBackend
+from axes.utils import reset as reset_failed_logins
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.shortcuts import render
+from django.urls import path
+
+
+class LoginThrottleBackend(AxesStandaloneBackend):
+    """django-axes' backend, except that authenticate() without a request is let through unthrottled.
+
+    Axes raises an error when there is no request; but then there is no client to throttle either
+    (the shell, the test client's login()). Every login form – ours and the admin's – passes the
+    request, so every login over the web is counted and refused while locked out.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+class LogoutView(auth_views.LogoutView):
+    """Logging out takes a POST (Django's view). A GET only shows a button for it.
+
+    A link, a prefetching browser or another site's image tag must never log anyone out, but
+    someone who types /abmelden/ should still find a way to do it.
+    """
+
+    http_method_names = ["get", "post", "options"]
+
+    def get(self, request, *args, **kwargs):
+        return render(request, "registration/logout.html")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    @property
+    def extra_email_context(self):
+        return {"valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600}
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    reset_url_token = "neues-passwort"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # The link proved access to the account's mailbox: a lockout after failed logins ends now,
+        # so the lockout page's advice ("reset your password") actually lets the person back in.
+        reset_failed_logins(username=form.user.get_username())
+        return response
+
+
+urlpatterns = [
+    path("anmelden/", auth_views.LoginView.as_view(), name="login"),
+    path("abmelden/", LogoutView.as_view(), name="logout"),
+    path("passwort-aendern/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("passwort-aendern/fertig/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("passwort-vergessen/", PasswordResetView.as_view(), name="password_reset"),
+    path("passwort-vergessen/gesendet/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("passwort-vergessen/fertig/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path(
+        "passwort-vergessen/<uidb64>/<token>/",
+        PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+]
