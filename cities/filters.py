@@ -123,14 +123,10 @@ class CityFilterSet(django_filters.FilterSet):
         return queryset.search(value)
 
     def filter_networks(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.filter(memberships__network__in=value, memberships__until__isnull=True).distinct()
+        return queryset.in_networks(value) if value else queryset
 
     def filter_network_kinds(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.filter(memberships__network__kind__in=value, memberships__until__isnull=True).distinct()
+        return queryset.in_network_kinds(value) if value else queryset
 
     def filter_size(self, queryset, name, value):
         return queryset.of_size(value) if value else queryset

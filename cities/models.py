@@ -209,8 +209,13 @@ class CityQuerySet(SearchableQuerySet):
     def in_state(self, state):
         return self.filter(state=state)
 
-    def in_network(self, network):
-        return self.filter(memberships__network=network, memberships__until__isnull=True).distinct()
+    def in_networks(self, networks):
+        """Towns that are current members of any of the networks."""
+        return self.filter(memberships__network__in=networks, memberships__until__isnull=True).distinct()
+
+    def in_network_kinds(self, kinds):
+        """Towns that are current members of a network of any of the kinds."""
+        return self.filter(memberships__network__kind__in=kinds, memberships__until__isnull=True).distinct()
 
     def of_size(self, size_class: str):
         low, high = SIZE_CLASS_BOUNDS[SizeClass(size_class)]

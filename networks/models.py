@@ -40,9 +40,6 @@ class NetworkQuerySet(SearchableQuerySet):
     def active(self):
         return self.exclude(status=NetworkStatus.ENDED)
 
-    def of_kind(self, kind):
-        return self.filter(kind=kind)
-
     def with_member_count(self):
         return self.annotate(
             member_count=Count("memberships", filter=Q(memberships__until__isnull=True), distinct=True)

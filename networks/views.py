@@ -1,13 +1,13 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
-from cities.models import City, State
+from cities.models import City
 from engagiert import seo
 from engagiert.listing import filter_chips, paginate, render_list, vary_on_htmx
 from engagiert.maps import render_germany_map
 from events.models import Meeting, MeetingReport
 from networks.filters import MatrixFilterSet, NetworkFilterSet
-from networks.models import Campaign, Membership, Network, NetworkKind, SeatTerm
+from networks.models import Campaign, Membership, Network, SeatTerm
 
 NETWORKS_PER_PAGE = 30
 MATRIX_ROWS_PER_PAGE = 60
@@ -50,7 +50,7 @@ def network_detail(request, slug):
     reports = (
         MeetingReport.objects.published().filter(meeting__networks=network).select_related("meeting").distinct()
     )
-    member_cities = City.objects.filter(memberships__network=network, memberships__until__isnull=True)
+    member_cities = City.objects.in_networks([network])
     context = {
         "network": network,
         "members": members,
