@@ -11,6 +11,7 @@ from django.utils import formats
 from django.utils.html import format_html
 
 from cities.models import City, Organization, Person, State
+from engagiert.admin import DirectoryAdmin, ScopedTabularInline
 from engagiert.text import german_slugify
 from networks.models import Membership
 
@@ -64,7 +65,7 @@ def number(value):
 
 
 @admin.register(State)
-class StateAdmin(admin.ModelAdmin):
+class StateAdmin(DirectoryAdmin):
     """The 16 Länder come from a data migration; here they can only be looked at."""
 
     list_display = ["name", "code", "city_count", "active_city_count"]
@@ -101,7 +102,7 @@ class StateAdmin(admin.ModelAdmin):
         return False
 
 
-class CityMembershipInline(admin.TabularInline):
+class CityMembershipInline(ScopedTabularInline):
     model = Membership
     fk_name = "city"
     extra = 0
@@ -119,7 +120,7 @@ class CityForm(GermanSlugForm):
 
 
 @admin.register(City)
-class CityAdmin(admin.ModelAdmin):
+class CityAdmin(DirectoryAdmin):
     form = CityForm
     list_display = [
         "display_name",
@@ -186,7 +187,7 @@ class CityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(DirectoryAdmin):
     list_display = ["name", "short_name", "kind", "city", "state", "coordinated_count"]
     list_filter = ["kind", "state"]
     list_select_related = ["city", "state"]
@@ -207,7 +208,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(DirectoryAdmin):
     list_display = ["display_name", "role", "sector", "organization", "city", "contact_public"]
     list_filter = ["sector", "contact_public", "city__state"]
     list_select_related = ["organization", "city"]

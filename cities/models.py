@@ -6,8 +6,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.conf import settings
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
+from engagiert.locking import VersionedModel
 from engagiert.text import fold, german_slugify
 
 PROGRAMME_START_YEAR = 2015
@@ -99,6 +102,7 @@ class Organization(models.Model):
     search_text = models.CharField(max_length=300, editable=False, db_index=True, default="")
 
     objects = SearchableQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
         verbose_name = "Organisation"
@@ -145,6 +149,17 @@ class Person(models.Model):
         default=False,
         help_text="Nur ankreuzen, wenn die Person schriftlich eingewilligt hat.",
     )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="Benutzerkonto",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+        help_text="Wer einen Sitz im Sprecherrat eines Netzwerks hat, schreibt mit diesem Konto dessen Berichte.",
+    )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "Person"
@@ -259,7 +274,7 @@ class CityQuerySet(SearchableQuerySet):
         ]
 
 
-class City(models.Model):
+class City(VersionedModel):
     """A member town of the programme: an Engagierte Stadt, Gemeinde or Engagiertes Land."""
 
     name = models.CharField("Name", max_length=120, help_text="Ohne Namenszusatz, z. B. „Stendal“.")
@@ -330,6 +345,7 @@ class City(models.Model):
     search_text = models.CharField(max_length=500, editable=False, db_index=True, default="")
 
     objects = CityQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
         verbose_name = "Engagierte Stadt"
@@ -383,3 +399,29 @@ class City(models.Model):
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)
+
+
+class CityCoordinator(models.Model):
+    """Gives a user the right to edit one town's entry, its people and organisations in the admin."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="Benutzerkonto", on_delete=models.CASCADE, related_name="coordinated"
+    )
+    city = models.ForeignKey(City, verbose_name="Engagierte Stadt", on_delete=models.CASCADE, related_name="coordinators")
+    created_at = models.DateTimeField("Zugewiesen am", auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "Koordination einer Stadt"
+        verbose_name_plural = "Koordination von Städten"
+        ordering = ["city__name"]
+        constraints = [models.UniqueConstraint(fields=["user", "city"], name="city_coordinator_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} koordiniert {self.city}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Coordinators work in the admin, which admits staff accounts only.
+        type(self.user).objects.filter(pk=self.user_id, is_staff=False).update(is_staff=True)

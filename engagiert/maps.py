@@ -11,9 +11,9 @@ parallels 48°40′ and 53°40′ N and central meridian 10°30′ E (the parame
 conformal map of Germany), scaled into a viewBox of ``VIEWBOX_HEIGHT`` units.
 """
 
+import hashlib
 import json
 import math
-import hashlib
 from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path

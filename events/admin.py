@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from cities.admin import GermanSlugForm
+from engagiert.admin import DirectoryAdmin, ScopedStackedInline, ScopedTabularInline
 from events.models import Meeting, MeetingPhoto, MeetingReport, ReportStatus
 
 
@@ -21,7 +22,7 @@ class MeetingForm(GermanSlugForm):
     slug_source_field = "title"
 
 
-class MeetingReportInline(admin.StackedInline):
+class MeetingReportInline(ScopedStackedInline):
     model = MeetingReport
     extra = 0
     max_num = 1
@@ -78,7 +79,7 @@ class ReportFilter(admin.SimpleListFilter):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(DirectoryAdmin):
     form = MeetingForm
     list_display = [
         "title",
@@ -154,7 +155,7 @@ class MeetingAdmin(admin.ModelAdmin):
         return report.get_status_display()
 
 
-class MeetingPhotoInline(admin.TabularInline):
+class MeetingPhotoInline(ScopedTabularInline):
     model = MeetingPhoto
     extra = 0
     fields = ["preview", "image", "caption", "alt_text", "credit", "position"]
@@ -168,7 +169,7 @@ class MeetingPhotoInline(admin.TabularInline):
 
 
 @admin.register(MeetingReport)
-class MeetingReportAdmin(admin.ModelAdmin):
+class MeetingReportAdmin(DirectoryAdmin):
     list_display = ["meeting_column", "status", "published_at", "author", "photo_count", "updated_at"]
     list_display_links = ["meeting_column"]
     list_filter = ["status", "meeting__kind", ("meeting__networks", admin.RelatedOnlyFieldListFilter)]

@@ -7,8 +7,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from cities.models import City, Person, SearchableQuerySet
+from engagiert.locking import VersionedModel
 from engagiert.dates import DatePrecision, format_period, period_end, period_start
 from engagiert.text import fold, german_slugify
 from networks.models import Network
@@ -59,7 +61,7 @@ class MeetingQuerySet(SearchableQuerySet):
         return self.select_related("place_city", "report").prefetch_related("networks")
 
 
-class Meeting(models.Model):
+class Meeting(VersionedModel):
     title = models.CharField("Titel", max_length=200)
     slug = models.SlugField("Kürzel in der Adresse", max_length=200, unique=True)
     kind = models.CharField("Art", max_length=20, choices=MeetingKind.choices, default=MeetingKind.NETWORK_MEETING)
@@ -109,6 +111,7 @@ class Meeting(models.Model):
     search_text = models.CharField(max_length=500, editable=False, db_index=True, default="")
 
     objects = MeetingQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["search_text", "period_ends_on"])
 
     class Meta:
         verbose_name = "Treffen"
@@ -186,7 +189,7 @@ class MeetingReportQuerySet(models.QuerySet):
         return self.filter(status=ReportStatus.PUBLISHED)
 
 
-class MeetingReport(models.Model):
+class MeetingReport(VersionedModel):
     """The report of a meeting: what was discussed and agreed. One per meeting."""
 
     meeting = models.OneToOneField(Meeting, verbose_name="Treffen", on_delete=models.CASCADE, related_name="report")
@@ -207,6 +210,7 @@ class MeetingReport(models.Model):
     updated_at = models.DateTimeField("Geändert am", auto_now=True)
 
     objects = MeetingReportQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = "Bericht"
@@ -259,6 +263,8 @@ class MeetingPhoto(models.Model):
     alt_text = models.CharField("Alternativtext", max_length=300, help_text="Beschreibt das Bild für Screenreader.")
     credit = models.CharField("Bildnachweis", max_length=120, help_text="z. B. „Foto: Thomas Klitzsch“")
     position = models.PositiveSmallIntegerField("Reihenfolge", default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "Foto"

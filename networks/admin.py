@@ -7,6 +7,7 @@ from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
 
 from cities.admin import GermanSlugForm
+from engagiert.admin import DirectoryAdmin, ScopedTabularInline
 from networks.models import (
     Campaign,
     Membership,
@@ -43,13 +44,13 @@ class CampaignForm(GermanSlugForm):
     slug_source_field = "name"
 
 
-class SubGroupInline(admin.TabularInline):
+class SubGroupInline(ScopedTabularInline):
     model = SubGroup
     extra = 0
     fields = ["name", "declared_member_count", "description"]
 
 
-class NetworkMembershipInline(admin.TabularInline):
+class NetworkMembershipInline(ScopedTabularInline):
     model = Membership
     fk_name = "network"
     extra = 0
@@ -62,7 +63,7 @@ class NetworkMembershipInline(admin.TabularInline):
         return super().get_queryset(request).select_related("city", "subgroup__network")
 
 
-class SeatInline(admin.TabularInline):
+class SeatInline(ScopedTabularInline):
     model = Seat
     extra = 0
     fields = ["title", "sector", "current_holder"]
@@ -80,7 +81,7 @@ class SeatInline(admin.TabularInline):
         return term.person.display_name if term else None
 
 
-class CampaignInline(admin.TabularInline):
+class CampaignInline(ScopedTabularInline):
     model = Campaign
     form = CampaignForm
     extra = 0
@@ -90,7 +91,7 @@ class CampaignInline(admin.TabularInline):
 
 
 @admin.register(Network)
-class NetworkAdmin(admin.ModelAdmin):
+class NetworkAdmin(DirectoryAdmin):
     form = NetworkForm
     list_display = ["name", "kind", "status", "states_display", "member_count_display", "started_display", "host"]
     list_filter = ["kind", "status", "states"]
@@ -132,7 +133,7 @@ class NetworkAdmin(admin.ModelAdmin):
 
 
 @admin.register(SubGroup)
-class SubGroupAdmin(admin.ModelAdmin):
+class SubGroupAdmin(DirectoryAdmin):
     list_display = ["name", "network", "declared_member_count", "member_count"]
     list_filter = [("network", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["network"]
@@ -172,7 +173,7 @@ class CurrentMembershipFilter(admin.SimpleListFilter):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(DirectoryAdmin):
     list_display = ["city", "network", "role", "since_display", "until", "subgroup", "is_current"]
     list_filter = [CurrentMembershipFilter, "role", "network__kind", "city__state"]
     list_select_related = ["city", "network", "subgroup__network"]
@@ -196,7 +197,7 @@ class MembershipAdmin(admin.ModelAdmin):
         return obj.network.get_absolute_url()
 
 
-class SeatTermInline(admin.TabularInline):
+class SeatTermInline(ScopedTabularInline):
     model = SeatTerm
     extra = 0
     fields = ["person", "elected_on", "elected_precision", "term_ends_on", "note"]
@@ -207,7 +208,7 @@ class SeatTermInline(admin.TabularInline):
 
 
 @admin.register(Seat)
-class SeatAdmin(admin.ModelAdmin):
+class SeatAdmin(DirectoryAdmin):
     list_display = ["title", "network", "sector", "current_holder", "elected_display"]
     list_filter = ["sector", "network__kind"]
     list_select_related = ["network"]
@@ -235,7 +236,7 @@ class SeatAdmin(admin.ModelAdmin):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(DirectoryAdmin):
     form = CampaignForm
     list_display = ["name", "network", "period_display", "city_count"]
     list_filter = ["network__kind", ("network", admin.RelatedOnlyFieldListFilter)]
@@ -265,14 +266,14 @@ class CampaignAdmin(admin.ModelAdmin):
         return obj.network.get_absolute_url()
 
 
-class PartnershipCommitmentInline(admin.TabularInline):
+class PartnershipCommitmentInline(ScopedTabularInline):
     model = PartnershipCommitment
     extra = 0
     fields = ["side", "text", "position"]
 
 
 @admin.register(StatePartnership)
-class StatePartnershipAdmin(admin.ModelAdmin):
+class StatePartnershipAdmin(DirectoryAdmin):
     list_display = ["ordinal", "state", "signed_display", "place", "commitment_count"]
     list_display_links = ["ordinal", "state"]
     list_select_related = ["state"]

@@ -3,9 +3,12 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, Q
+from django.conf import settings
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from cities.models import City, Organization, Person, SearchableQuerySet, Sector, State
+from engagiert.locking import VersionedModel
 from engagiert.dates import DatePrecision, format_period, period_start
 from engagiert.text import fold, german_slugify
 
@@ -46,7 +49,7 @@ class NetworkQuerySet(SearchableQuerySet):
         )
 
 
-class Network(models.Model):
+class Network(VersionedModel):
     name = models.CharField("Name", max_length=200, unique=True)
     short_name = models.CharField("Kurzname", max_length=80, blank=True)
     slug = models.SlugField("Kürzel in der Adresse", max_length=200, unique=True)
@@ -98,6 +101,8 @@ class Network(models.Model):
     search_text = models.CharField(max_length=300, editable=False, db_index=True, default="")
 
     objects = NetworkQuerySet.as_manager()
+
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
         verbose_name = "Netzwerk"
@@ -158,6 +163,8 @@ class SubGroup(models.Model):
     declared_member_count = models.PositiveSmallIntegerField("Angegebene Zahl der Städte", null=True, blank=True)
     description = models.TextField("Beschreibung", blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "Untergruppe"
         verbose_name_plural = "Untergruppen"
@@ -201,6 +208,8 @@ class Membership(models.Model):
     note = models.CharField("Anmerkung", max_length=300, blank=True)
 
     objects = MembershipQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "Mitgliedschaft"
@@ -253,6 +262,8 @@ class Seat(models.Model):
     title = models.CharField("Bezeichnung", max_length=120)
     sector = models.CharField("Sektor", max_length=20, choices=Sector.choices, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "Sprecher*innen-Sitz"
         verbose_name_plural = "Sprecher*innen-Sitze"
@@ -272,6 +283,8 @@ class SeatTerm(models.Model):
     )
     term_ends_on = models.DateField("Amtszeit endet", null=True, blank=True)
     note = models.CharField("Anmerkung", max_length=200, blank=True, help_text="z. B. „wiedergewählt“")
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "Amtszeit"
@@ -315,6 +328,8 @@ class Campaign(models.Model):
     ended_precision = models.CharField(
         "Genauigkeit des Endes", max_length=10, choices=DatePrecision.choices, default=DatePrecision.YEAR
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "Kampagne oder Projekt"
@@ -366,6 +381,8 @@ class StatePartnership(models.Model):
     description = models.TextField("Beschreibung", blank=True)
     source_note = models.TextField("Quellen", blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "Länderpartnerschaft"
         verbose_name_plural = "Länderpartnerschaften"
@@ -395,6 +412,8 @@ class PartnershipCommitment(models.Model):
     text = models.CharField("Zusage", max_length=300)
     position = models.PositiveSmallIntegerField("Reihenfolge", default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "Zusage"
         verbose_name_plural = "Zusagen"
@@ -405,3 +424,33 @@ class PartnershipCommitment(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class NetworkEditor(models.Model):
+    """Gives a user the editorial rights of a network's spokespersons without holding a seat.
+
+    Holders of a current seat of the network have these rights through their
+    person's user account; this assignment adds further editors.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="Benutzerkonto", on_delete=models.CASCADE, related_name="edited_networks"
+    )
+    network = models.ForeignKey(Network, verbose_name="Netzwerk", on_delete=models.CASCADE, related_name="editors")
+    created_at = models.DateTimeField("Zugewiesen am", auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "Redaktion eines Netzwerks"
+        verbose_name_plural = "Redaktion von Netzwerken"
+        ordering = ["network__name"]
+        constraints = [models.UniqueConstraint(fields=["user", "network"], name="network_editor_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} betreut {self.network}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Network editors also keep the network's memberships in the admin, which admits staff accounts only.
+        type(self.user).objects.filter(pk=self.user_id, is_staff=False).update(is_staff=True)

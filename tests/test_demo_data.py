@@ -59,7 +59,8 @@ def snapshot():
     return {
         model._meta.label: list(model.objects.order_by("pk").values())
         for model in apps.get_models(include_auto_created=True)
-        if model._meta.app_label in DOMAIN_APPS
+        # The change history grows with every save by design; the directory's own rows must not.
+        if model._meta.app_label in DOMAIN_APPS and not model.__name__.startswith("Historical")
     }
 
 
@@ -106,7 +107,7 @@ def test_a_changed_value_is_restored_without_duplicates(loaded):
 def test_every_loaded_object_passes_model_validation(loaded):
     checked = 0
     for model in apps.get_models():
-        if model._meta.app_label not in DOMAIN_APPS:
+        if model._meta.app_label not in DOMAIN_APPS or model.__name__.startswith("Historical"):
             continue
         for obj in model.objects.all():
             obj.full_clean()
