@@ -12,7 +12,7 @@ PORT ?= 8000
 
 run: install ## Install, load the demo network into SQLite and serve it on http://127.0.0.1:8000/
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
-	DEBUG=true $(BIN)/python manage.py load_demo
+	DEBUG=true $(BIN)/python manage.py load_demo --with-users
 	@echo "Das Verzeichnis läuft auf http://$(HOST):$(PORT)/ (Verwaltung: /admin/)"
 	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 

@@ -145,7 +145,7 @@ class CityAdmin(DirectoryAdmin):
 
     def get_fieldsets(self, request, obj=None):
         interview_title = f"Drei Fragen an {obj.name}" if obj and obj.name else "Drei Fragen an die Stadt"
-        return [
+        return self.with_version_field([
             ("Stammdaten", {"fields": ["name", "prefix", "kind", "slug", "active", "website", "description"]}),
             (
                 "Lage und Größe",
@@ -157,7 +157,7 @@ class CityAdmin(DirectoryAdmin):
             ),
             (interview_title, {"fields": ["interview_change", "interview_partners", "interview_2030"]}),
             ("Quellen", {"fields": ["wikidata_id", "source_note"]}),
-        ]
+        ], obj)
 
     def get_queryset(self, request):
         return (

@@ -55,6 +55,10 @@ class ScopedPermissionsMixin:
         readonly = list(super().get_readonly_fields(request, obj))
         return readonly + [name for name in permissions.office_only_fields(request.user, self.model) if name not in readonly]
 
+    def get_prepopulated_fields(self, request, obj=None):
+        readonly = set(self.get_readonly_fields(request, obj))
+        return {name: sources for name, sources in super().get_prepopulated_fields(request, obj).items() if name not in readonly}
+
 
 class DirectoryAdmin(ScopedPermissionsMixin, SimpleHistoryAdmin):
     # --- what the user may see and do
@@ -103,7 +107,10 @@ class DirectoryAdmin(ScopedPermissionsMixin, SimpleHistoryAdmin):
     # --- forms: ownership of the saved values, the version seen
 
     def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
+        return self.with_version_field(super().get_fieldsets(request, obj), obj)
+
+    def with_version_field(self, fieldsets, obj):
+        """Adds the hidden version field to the first fieldset of a versioned object's change form."""
         if obj is not None and issubclass(self.model, VersionedModel):
             first_name, first_options = fieldsets[0]
             fields = list(first_options.get("fields", []))

@@ -3,10 +3,18 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from engagiert.demo.loader import DemoDataError, load_demo
+from engagiert.demo.users import DEMO_PASSWORD, DemoUsersRefused, load_demo_users
 
 
 class Command(BaseCommand):
     help = "Lädt die Demodaten (Städte, Netzwerke, Länderpartnerschaften, Treffen). Mehrfaches Ausführen ändert nichts."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--with-users",
+            action="store_true",
+            help="Legt zusätzlich Beispielkonten für jede Rolle an (nur lokal, nur mit DEBUG=true).",
+        )
 
     def handle(self, *args, **options):
         try:
@@ -25,3 +33,11 @@ class Command(BaseCommand):
                 f"unverändert: {counts['unchanged']}."
             )
         )
+        if options["with_users"]:
+            try:
+                names = load_demo_users()
+            except DemoUsersRefused as error:
+                raise CommandError(
+                    "Beispielkonten gibt es nur für die lokale Entwicklung (DEBUG=true), nie im Betrieb."
+                ) from error
+            self.stdout.write(f"Beispielkonten (Passwort „{DEMO_PASSWORD}“): {', '.join(names)}.")
