@@ -165,3 +165,40 @@ def jsonld(response) -> list[dict]:
 
 def _slug(href: str) -> str:
     return href.rstrip("/").rsplit("/", 1)[-1]
+
+
+def form_data(form: Node) -> dict[str, list[str]]:
+    """What a browser would submit for `form` as it stands: the successful controls and their values.
+
+    Template rows of admin inlines (names with "__prefix__") are left out, as the admin's
+    script never submits them.
+    """
+    data: dict[str, list[str]] = {}
+
+    def add(name, value):
+        if name and "__prefix__" not in name:
+            data.setdefault(name, []).append(value)
+
+    for node in form.iter():
+        name = node.attrs.get("name")
+        if "disabled" in node.attrs:
+            continue
+        if node.tag == "input":
+            kind = (node.attrs.get("type") or "text").lower()
+            if kind in {"submit", "button", "image", "reset", "file"}:
+                continue
+            if kind in {"checkbox", "radio"}:
+                if "checked" in node.attrs:
+                    add(name, node.attrs.get("value") or "on")
+                continue
+            add(name, node.attrs.get("value") or "")
+        elif node.tag == "textarea":
+            add(name, "".join(child for child in node.children if isinstance(child, str)).removeprefix("\n"))
+        elif node.tag == "select":
+            options = node.find_all("option")
+            chosen = [option for option in options if "selected" in option.attrs]
+            if not chosen and "multiple" not in node.attrs and options:
+                chosen = options[:1]
+            for option in chosen:
+                add(name, option.attrs.get("value", words(option)))
+    return data

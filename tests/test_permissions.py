@@ -1,0 +1,455 @@
+"""The permission matrix of the admin: each role × each model × view/add/change/delete × own and foreign objects.
+
+Every request goes through the admin's URLs with the demo accounts. Writes are sent as a
+browser would send them (the form as rendered, with one value changed); refused writes,
+including forged POSTs for pages the user could not even open, must leave the database
+exactly as it was.
+"""
+
+import pytest
+from django.forms.models import model_to_dict
+from django.urls import reverse
+
+from cities.models import City, CityCoordinator, Organization, Person
+from engagiert import permissions
+from events.models import Meeting, MeetingReport
+from networks.models import Membership, Network, NetworkEditor, Seat, StatePartnership
+from tests.pages import form_data, page
+
+pytestmark = pytest.mark.django_db
+
+ROLES = {
+    "anonymous": None,
+    "coordinator": "koordination-stendal",
+    "spokesperson": "sprecherin-sachsen-anhalt",
+    "office": "programmbuero",
+}
+LSA = "landesnetzwerk-engagierte-staedte-sachsen-anhalt"
+
+
+def _meeting(title_start):
+    return Meeting.objects.get(title__startswith=title_start)
+
+
+# model -> (own object per role, foreign object, field to change, new value)
+SUBJECTS = {
+    "city": {
+        "model": City,
+        "own": {"coordinator": lambda: City.objects.get(slug="stendal")},
+        "foreign": lambda: City.objects.get(slug="lemgo"),
+        "field": "description",
+    },
+    "organization": {
+        "model": Organization,
+        "own": {"coordinator": lambda: Organization.objects.get(name="Freiwilligen-Agentur Altmark e.V.")},
+        "foreign": lambda: Organization.objects.get(name="Bürgerstiftung Holzkirchen"),
+        "field": "description",
+    },
+    "person": {
+        "model": Person,
+        "own": {"coordinator": lambda: Person.objects.get(name="Bastian Sieler")},
+        "foreign": lambda: Person.objects.get(name="Marcus Baier"),
+        "field": "role",
+    },
+    "network": {
+        "model": Network,
+        "own": {"spokesperson": lambda: Network.objects.get(slug=LSA)},
+        "foreign": lambda: Network.objects.get(slug="bundesnetzwerk-engagierte-stadt"),
+        "field": "description",
+    },
+    "membership": {
+        "model": Membership,
+        "own": {
+            "spokesperson": lambda: Membership.objects.get(network__slug=LSA, city__slug="bitterfeld-wolfen"),
+            "coordinator": lambda: Membership.objects.get(
+                network__slug="bundesnetzwerk-engagierte-stadt", city__slug="stendal"
+            ),
+        },
+        "foreign": lambda: Membership.objects.get(network__slug="bundesnetzwerk-engagierte-stadt", city__slug="lemgo"),
+        "field": "note",
+    },
+    "seat": {
+        "model": Seat,
+        "own": {"spokesperson": lambda: Seat.objects.filter(network__slug=LSA).first()},
+        "foreign": lambda: Seat.objects.get(network__slug="bundesnetzwerk-engagierte-stadt"),
+        "field": "title",
+    },
+    "statepartnership": {
+        "model": StatePartnership,
+        "own": {},
+        "foreign": lambda: StatePartnership.objects.get(state__code="DE-ST"),
+        "field": "description",
+    },
+    "meeting": {
+        "model": Meeting,
+        "own": {"spokesperson": lambda: _meeting("Gründungstreffen des Landesnetzwerks")},
+        "foreign": lambda: _meeting("Netzwerktreffen 2024 in Würzburg"),
+        "field": "description",
+    },
+    "meetingreport": {
+        "model": MeetingReport,
+        "own": {"spokesperson": lambda: MeetingReport.objects.get(meeting__title__startswith="Gründungstreffen")},
+        "foreign": lambda: MeetingReport.objects.get(meeting__title__startswith="Digitaler Austausch"),
+        "field": "lead",
+    },
+}
+
+# What each role may do with its own objects; foreign objects: only the office, always.
+ALLOWED = {
+    "anonymous": {},
+    "coordinator": {
+        "city": {"view", "change"},
+        "organization": {"view", "add", "change", "delete"},
+        "person": {"view", "add", "change", "delete"},
+        "membership": {"view"},
+    },
+    "spokesperson": {
+        "network": {"view"},
+        "membership": {"view", "add", "change", "delete"},
+        "meeting": {"view", "add", "change", "delete"},
+        "meetingreport": {"view", "add", "change", "delete"},
+    },
+    "office": {name: {"view", "add", "change", "delete"} for name in SUBJECTS},
+}
+
+# A new row each role could own, for the add pages: field values on top of the rendered add form.
+NEW_ROWS = {
+    "organization": lambda: {"name": "Ehrenamtsbörse Stendal", "kind": "association", "city": City.objects.get(slug="stendal").pk},
+    "person": lambda: {"name": "Erika Musterfrau", "role": "Ehrenamtskoordinatorin", "city": City.objects.get(slug="stendal").pk},
+    "membership": lambda: {
+        "city": City.objects.get(slug="lemgo").pk,
+        "network": Network.objects.get(slug=LSA).pk,
+        "role": "member",
+    },
+    "meeting": lambda: {
+        "title": "Netzwerktreffen im Herbst",
+        "slug": "netzwerktreffen-im-herbst",
+        "kind": "network_meeting",
+        "format": "digital",
+        "status": "planned",
+        "date_precision": "quarter",
+        "starts_on": "2027-10-01",
+        "networks": [Network.objects.get(slug=LSA).pk],
+    },
+    "meetingreport": lambda: {"meeting": meeting_without_report().pk, "status": "draft", "body": "Entwurf"},
+    "city": lambda: {"name": "Neustadt", "slug": "neustadt", "state": City.objects.get(slug="stendal").state_id},
+    "network": lambda: {"name": "Netzwerk Altmark", "slug": "netzwerk-altmark", "kind": "regional"},
+    "seat": lambda: {"network": Network.objects.get(slug=LSA).pk, "title": "Beisitz"},
+    "statepartnership": lambda: {"state": City.objects.get(slug="lemgo").state_id, "ordinal": 99},
+}
+
+
+def meeting_without_report():
+    """A meeting of the Landesnetzwerk Sachsen-Anhalt still waiting for its report."""
+    meeting = Meeting.objects.create(title="Arbeitstreffen der Landessprecher", starts_on="2026-06-01")
+    meeting.networks.add(Network.objects.get(slug=LSA))
+    return meeting
+
+
+@pytest.fixture
+def accounts(demo_users):
+    return demo_users
+
+
+def login(client, accounts, role):
+    if ROLES[role] is not None:
+        client.force_login(accounts[ROLES[role]])
+    return client
+
+
+def url(name, obj=None, action="change"):
+    opts = SUBJECTS[name]["model"]._meta
+    if obj is None:
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_{action}")
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_{action}", args=[obj.pk])
+
+
+def errors(response) -> str:
+    """The error messages of a re-rendered admin form, for assertion messages."""
+    if response.status_code != 200:
+        return str(response.status_code)
+    return " | ".join(node.text for node in page(response).find_all(class_="errorlist")) or page(response).text[:500]
+
+
+def snapshot(model):
+    return {obj.pk: model_to_dict(obj) for obj in model._base_manager.order_by("pk")}
+
+
+def refused(response):
+    """Refusal as the admin gives it: 403 for signed-in staff, the login page for anybody else."""
+    return response.status_code == 403 or (response.status_code == 302 and "/login/" in response["Location"])
+
+
+def rendered_change_form(client, office_client, name, obj):
+    """The change form's data as the user's browser has it; for a forged POST, as the office sees it."""
+    response = client.get(url(name, obj))
+    if response.status_code != 200 or "adminform" not in (response.context or {}):
+        response = office_client.get(url(name, obj))
+    assert response.status_code == 200
+    return form_data(page(response).one("form", id=f"{SUBJECTS[name]['model']._meta.model_name}_form"))
+
+
+@pytest.fixture
+def office_client(client_factory, accounts):
+    other = client_factory()
+    other.force_login(accounts["programmbuero"])
+    return other
+
+
+@pytest.fixture
+def client_factory():
+    from django.test import Client
+
+    return Client
+
+
+def targets(name, role):
+    """(object, may the role act on it) for the role's own object, if any, and a foreign one."""
+    subject = SUBJECTS[name]
+    own = subject["own"].get(role)
+    found = [(subject["foreign"](), role == "office")]
+    if own is not None:
+        found.insert(0, (own(), True))
+    return found
+
+
+# --- view -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", SUBJECTS)
+@pytest.mark.parametrize("role", ROLES)
+def test_view(client, accounts, role, name):
+    login(client, accounts, role)
+    allowed = "view" in ALLOWED[role].get(name, set())
+    listing = client.get(url(name, action="changelist"))
+    if not (allowed or role == "office"):
+        assert refused(listing)
+    for obj, owned in targets(name, role):
+        response = client.get(url(name, obj))
+        if allowed and owned:
+            assert response.status_code == 200, (role, name, obj)
+            assert obj in listing.context["cl"].result_list
+        else:
+            assert refused(response), (role, name, obj, response.status_code)
+            if listing.status_code == 200:
+                assert obj not in listing.context["cl"].result_list
+
+
+# --- change ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", SUBJECTS)
+@pytest.mark.parametrize("role", ROLES)
+def test_change(client, office_client, accounts, role, name):
+    login(client, accounts, role)
+    model = SUBJECTS[name]["model"]
+    field = SUBJECTS[name]["field"]
+    allowed = "change" in ALLOWED[role].get(name, set())
+    for obj, owned in targets(name, role):
+        data = rendered_change_form(client, office_client, name, obj)
+        data[field] = ["Geändert über die Verwaltung"]
+        before = snapshot(model)
+        response = client.post(url(name, obj), data)
+        if allowed and owned:
+            assert response.status_code == 302, (role, name, errors(response))
+            obj.refresh_from_db()
+            assert getattr(obj, field) == "Geändert über die Verwaltung"
+        else:
+            assert refused(response), (role, name, obj, response.status_code)
+            assert snapshot(model) == before
+
+
+# --- delete ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", SUBJECTS)
+@pytest.mark.parametrize("role", ROLES)
+def test_delete(client, accounts, role, name):
+    login(client, accounts, role)
+    model = SUBJECTS[name]["model"]
+    allowed = "delete" in ALLOWED[role].get(name, set())
+    for obj, owned in reversed(targets(name, role)):
+        before = snapshot(model)
+        confirmation = client.get(url(name, obj, "delete"))
+        response = client.post(url(name, obj, "delete"), {"post": "yes"})
+        if allowed and owned:
+            assert confirmation.status_code == 200
+            assert response.status_code == 302, (role, name, response.status_code)
+            assert not model._base_manager.filter(pk=obj.pk).exists()
+        else:
+            assert refused(confirmation) and refused(response), (role, name, obj, response.status_code)
+            assert snapshot(model) == before
+
+
+def test_bulk_delete_action_skips_foreign_rows(client, accounts):
+    """A forged changelist action with foreign ids deletes only what the user owns."""
+    client.force_login(accounts["koordination-stendal"])
+    own = Person.objects.get(name="Bastian Sieler")
+    foreign = Person.objects.get(name="Marcus Baier")
+    client.post(
+        url("person", action="changelist"),
+        {"action": "delete_selected", "_selected_action": [own.pk, foreign.pk], "post": "yes"},
+    )
+    assert not Person.objects.filter(pk=own.pk).exists()
+    assert Person.objects.filter(pk=foreign.pk).exists()
+
+
+# --- add ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", SUBJECTS)
+@pytest.mark.parametrize("role", ROLES)
+def test_add(client, office_client, accounts, role, name):
+    login(client, accounts, role)
+    model = SUBJECTS[name]["model"]
+    allowed = "add" in ALLOWED[role].get(name, set())
+    form_page = client.get(url(name, action="add"))
+    source = form_page if form_page.status_code == 200 else office_client.get(url(name, action="add"))
+    data = form_data(page(source).one("form", id=f"{model._meta.model_name}_form"))
+    data.update({key: value if isinstance(value, list) else [value] for key, value in NEW_ROWS[name]().items()})
+    before = snapshot(model)
+    response = client.post(url(name, action="add"), data)
+    if allowed:
+        assert form_page.status_code == 200
+        assert response.status_code == 302, (role, name, errors(response))
+        assert len(snapshot(model)) == len(before) + 1
+    else:
+        assert refused(form_page) and refused(response), (role, name, response.status_code)
+        assert snapshot(model) == before
+
+
+# --- forged values: own rows cannot be moved to foreign towns or networks -----------------------
+
+
+def test_coordinator_cannot_move_a_person_to_a_foreign_town(client, accounts):
+    client.force_login(accounts["koordination-stendal"])
+    person = Person.objects.get(name="Bastian Sieler")
+    data = form_data(page(client.get(url("person", person))).one("form", id="person_form"))
+    data["city"] = [str(City.objects.get(slug="lemgo").pk)]
+    response = client.post(url("person", person), data)
+    assert response.status_code == 200
+    person.refresh_from_db()
+    assert person.city.slug == "stendal"
+    assert "Auswahl" in page(response).text
+
+
+def test_coordinator_cannot_add_an_organisation_to_a_foreign_town(client, accounts):
+    client.force_login(accounts["koordination-stendal"])
+    form = page(client.get(url("organization", action="add"))).one("form", id="organization_form")
+    data = form_data(form)
+    data.update({"name": ["Fremde Initiative"], "kind": ["association"], "city": [str(City.objects.get(slug="lemgo").pk)]})
+    before = Organization.objects.count()
+    response = client.post(url("organization", action="add"), data)
+    assert response.status_code == 200
+    assert Organization.objects.count() == before
+
+
+def test_coordinator_cannot_change_office_fields_of_the_own_town(client, accounts):
+    client.force_login(accounts["koordination-stendal"])
+    town = City.objects.get(slug="stendal")
+    data = form_data(page(client.get(url("city", town))).one("form", id="city_form"))
+    data.update({"slug": ["gekapert"], "active": [], "joined_year": ["2024"], "name": ["Stendal"]})
+    client.post(url("city", town), data)
+    town.refresh_from_db()
+    assert (town.slug, town.active, town.joined_year) == ("stendal", True, 2015)
+
+
+def test_spokesperson_cannot_move_a_meeting_to_a_foreign_network(client, accounts):
+    client.force_login(accounts["sprecherin-sachsen-anhalt"])
+    meeting = _meeting("Gründungstreffen des Landesnetzwerks")
+    data = form_data(page(client.get(url("meeting", meeting))).one("form", id="meeting_form"))
+    data["networks"] = [str(Network.objects.get(slug="bundesnetzwerk-engagierte-stadt").pk)]
+    response = client.post(url("meeting", meeting), data)
+    assert response.status_code == 200
+    assert list(meeting.networks.values_list("slug", flat=True)) == [LSA]
+
+
+def test_choice_lists_offer_only_what_the_coordinator_may_use(client, accounts):
+    client.force_login(accounts["koordination-stendal"])
+    towns = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "cities", "model_name": "person", "field_name": "city", "term": ""},
+    ).json()["results"]
+    assert [row["text"] for row in towns] == ["Hansestadt Stendal"]
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "cities", "model_name": "person", "field_name": "organization", "term": ""},
+    )
+    names = {row["text"] for row in response.json()["results"]}
+    assert names == {"Freiwilligen-Agentur Altmark e.V."}
+
+
+def test_spokesperson_picks_any_town_but_only_own_networks(client, accounts):
+    client.force_login(accounts["sprecherin-sachsen-anhalt"])
+    towns = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "networks", "model_name": "membership", "field_name": "city", "term": "Lem"},
+    ).json()["results"]
+    assert [row["text"] for row in towns] == ["Alte Hansestadt Lemgo"]
+    networks = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "networks", "model_name": "membership", "field_name": "network", "term": ""},
+    ).json()["results"]
+    assert [row["text"] for row in networks] == [str(Network.objects.get(slug=LSA))]
+
+
+def test_autocomplete_refuses_fields_without_a_rule(client, accounts):
+    client.force_login(accounts["koordination-stendal"])
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "networks", "model_name": "seat", "field_name": "network", "term": ""},
+    )
+    assert response.status_code == 403
+
+
+# --- roles --------------------------------------------------------------------------------------
+
+
+def test_rights_follow_the_assignments(accounts):
+    coordinator = accounts["koordination-stendal"]
+    assert permissions.roles(coordinator) == ["Koordination"]
+    assert permissions.roles(accounts["sprecherin-sachsen-anhalt"]) == ["Sprecherrat"]
+    assert permissions.roles(accounts["redaktion-anhalt"]) == ["Sprecherrat"]
+    assert permissions.roles(accounts["programmbuero"]) == ["Programmbüro"]
+
+    NetworkEditor.objects.create(user=coordinator, network=Network.objects.get(slug=LSA))
+    coordinator = type(coordinator).objects.get(pk=coordinator.pk)  # fresh: rights are cached per request
+    assert permissions.roles(coordinator) == ["Koordination", "Sprecherrat"]
+    assert permissions.can(coordinator, "change", _meeting("Gründungstreffen des Landesnetzwerks"))
+    assert permissions.can(coordinator, "change", City.objects.get(slug="stendal"))
+
+
+def test_an_ended_seat_ends_the_rights(accounts):
+    import datetime
+
+    from networks.models import SeatTerm
+
+    SeatTerm.objects.filter(person__user=accounts["sprecherin-sachsen-anhalt"]).update(
+        term_ends_on=datetime.date(2025, 12, 31)
+    )
+    user = type(accounts["sprecherin-sachsen-anhalt"]).objects.get(username="sprecherin-sachsen-anhalt")
+    assert not permissions.is_spokesperson(user)
+    assert not permissions.can(user, "change", _meeting("Gründungstreffen des Landesnetzwerks"))
+
+
+def test_office_assigns_a_coordinator_on_the_user_page(client, accounts):
+    client.force_login(accounts["programmbuero"])
+    user = type(accounts["programmbuero"]).objects.create_user("neu", password="Ein-langes-Passwort-2026")
+    change = reverse("admin:auth_user_change", args=[user.pk])
+    data = form_data(page(client.get(change)).one("form", id="user_form"))
+    data.update({"coordinated-TOTAL_FORMS": ["1"], "coordinated-0-city": [str(City.objects.get(slug="lemgo").pk)]})
+    response = client.post(change, data)
+    assert response.status_code == 302, page(response).text[:2000]
+    user.refresh_from_db()
+    assert user.is_staff
+    assert CityCoordinator.objects.filter(user=user, city__slug="lemgo").exists()
+
+
+def test_coordinator_cannot_open_user_administration(client, accounts):
+    client.force_login(accounts["koordination-stendal"])
+    assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
+    me = accounts["koordination-stendal"]
+    response = client.post(reverse("admin:auth_user_change", args=[me.pk]), {"is_superuser": "on"})
+    assert response.status_code == 403
+    me.refresh_from_db()
+    assert not me.is_superuser
