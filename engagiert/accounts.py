@@ -11,8 +11,11 @@ from axes.backends import AxesStandaloneBackend
 from axes.utils import reset as reset_failed_logins
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.shortcuts import render
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
 from django.urls import path
+
+from engagiert import permissions
 
 
 class LoginThrottleBackend(AxesStandaloneBackend):
@@ -42,6 +45,12 @@ class LogoutView(auth_views.LogoutView):
         return render(request, "registration/logout.html")
 
 
+@login_required
+def start(request):
+    """Where a login without `next` leads: the admin for the office and coordinators, /redaktion/ for spokespersons."""
+    return redirect(permissions.start_page(request.user))
+
+
 class PasswordResetView(auth_views.PasswordResetView):
     @property
     def extra_email_context(self):
@@ -62,6 +71,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 urlpatterns = [
     path("anmelden/", auth_views.LoginView.as_view(), name="login"),
     path("abmelden/", LogoutView.as_view(), name="logout"),
+    path("anmelden/weiter/", start, name="start"),
     path("passwort-aendern/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("passwort-aendern/fertig/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("passwort-vergessen/", PasswordResetView.as_view(), name="password_reset"),

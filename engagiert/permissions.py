@@ -102,6 +102,15 @@ def roles(user) -> list[str]:
     return names
 
 
+def start_page(user) -> str:
+    """The URL name where a user lands after logging in: the part of the site their roles work in."""
+    if is_office(user) or is_coordinator(user):
+        return "admin:index" if user.is_staff else "home"
+    if is_spokesperson(user):
+        return "events:editorial_home"
+    return "admin:index" if user.is_staff else "home"
+
+
 def may_use_editorial(user) -> bool:
     """/redaktion/ is for spokespersons and the office."""
     return is_office(user) or is_spokesperson(user)

@@ -154,9 +154,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Accounts (engagiert/accounts.py, templates/registration/): German addresses, the admin after login.
+# Accounts (engagiert/accounts.py, templates/registration/): German addresses; after login, the start page of the role.
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "admin:index"
+LOGIN_REDIRECT_URL = "start"
 AUTHENTICATION_BACKENDS = [
     # Refuses every login while a username + address is locked out; must come first.
     "engagiert.accounts.LoginThrottleBackend",
@@ -210,6 +210,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Report photos (events/images.py): larger uploads are refused. The web server in front should
+# cap request bodies a little above this, so that oversized uploads never reach Django at all.
+PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 10 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

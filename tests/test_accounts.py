@@ -99,7 +99,8 @@ def test_a_valid_login_leads_to_the_admin(client, editor):
     response = log_in(client)
 
     assert response.status_code == 302
-    assert response["Location"] == "/admin/"
+    assert response["Location"] == "/anmelden/weiter/"
+    assert client.get(response["Location"])["Location"] == "/admin/"
     assert logged_in(client)
     assert client.get("/admin/").status_code == 200
 
@@ -108,7 +109,7 @@ def test_a_login_follows_a_safe_next_address_only(client, editor):
     assert log_in(client, url=LOGIN + "?next=/admin/cities/city/")["Location"] == "/admin/cities/city/"
     client.post("/abmelden/")
 
-    assert log_in(client, url=LOGIN + "?next=https://boese.example/")["Location"] == "/admin/"
+    assert log_in(client, url=LOGIN + "?next=https://boese.example/")["Location"] == "/anmelden/weiter/"
 
 
 def test_the_next_address_survives_the_login_form(client):
@@ -243,7 +244,7 @@ def test_a_password_reset_sends_one_german_email_with_a_working_link(client, edi
     assert done["Location"] == "/passwort-vergessen/fertig/"
     editor.refresh_from_db()
     assert editor.check_password(NEW_PASSWORD)
-    assert log_in(client, password=NEW_PASSWORD)["Location"] == "/admin/"
+    assert log_in(client, password=NEW_PASSWORD)["Location"] == "/anmelden/weiter/"
 
 
 def test_a_used_reset_link_no_longer_works(client, editor):
@@ -367,9 +368,9 @@ def test_the_lockout_holds_for_one_username_from_one_address_only(client, editor
     django_user_model.objects.create_user("programmbuero", "buero@example.org", PASSWORD, is_staff=True)
     fail(client, 5)
 
-    assert log_in(client, username="programmbuero")["Location"] == "/admin/"
+    assert log_in(client, username="programmbuero")["Location"] == "/anmelden/weiter/"
     client.post("/abmelden/")
-    assert log_in(client, REMOTE_ADDR="192.0.2.44")["Location"] == "/admin/"
+    assert log_in(client, REMOTE_ADDR="192.0.2.44")["Location"] == "/anmelden/weiter/"
 
 
 def test_the_lockout_ends_after_15_minutes(client, editor):
@@ -378,7 +379,7 @@ def test_the_lockout_ends_after_15_minutes(client, editor):
 
     AccessAttempt.objects.update(attempt_time=timezone.now() - datetime.timedelta(minutes=16))
 
-    assert log_in(client)["Location"] == "/admin/"
+    assert log_in(client)["Location"] == "/anmelden/weiter/"
 
 
 def test_a_successful_login_clears_the_failures(client, editor):
@@ -395,7 +396,7 @@ def test_a_password_reset_by_email_lifts_the_lockout(client, editor):
     set_password_url = client.get(reset_link(mail.outbox[0]))["Location"]
     client.post(set_password_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
 
-    assert log_in(client, password=NEW_PASSWORD)["Location"] == "/admin/"
+    assert log_in(client, password=NEW_PASSWORD)["Location"] == "/anmelden/weiter/"
 
 
 def test_logins_without_a_request_are_not_throttled_but_still_checked(client, editor):
