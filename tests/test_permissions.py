@@ -453,3 +453,67 @@ def test_coordinator_cannot_open_user_administration(client, accounts):
     assert response.status_code == 403
     me.refresh_from_db()
     assert not me.is_superuser
+
+
+@pytest.mark.parametrize("role", ["coordinator", "spokesperson"])
+def test_history_of_foreign_rows_stays_closed(client, accounts, role):
+    login(client, accounts, role)
+    for name in ("city", "meeting", "membership"):
+        foreign = SUBJECTS[name]["foreign"]()
+        opts = foreign._meta
+        history = reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[foreign.pk])
+        assert client.get(history).status_code == 403
+        record = type(foreign).history.filter(id=foreign.pk).first()
+        version = reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_simple_history", args=[foreign.pk, record.history_id]
+        )
+        assert client.get(version).status_code == 403
+
+
+def test_coordinator_reads_the_history_of_the_own_town(client, accounts):
+    login(client, accounts, "coordinator")
+    town = City.objects.get(slug="stendal")
+    response = client.get(reverse("admin:cities_city_history", args=[town.pk]))
+    assert response.status_code == 200
+
+
+# --- the scoped lists stay cheap ------------------------------------------------------------------
+
+
+def count_queries(client, path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(context.captured_queries)
+
+
+@pytest.mark.parametrize(
+    ("role", "name"),
+    [
+        ("coordinator", "city"),
+        ("coordinator", "person"),
+        ("coordinator", "organization"),
+        ("spokesperson", "membership"),
+        ("spokesperson", "meeting"),
+        ("spokesperson", "meetingreport"),
+    ],
+)
+def test_scoped_changelists_keep_their_query_count(client, accounts, role, name):
+    """More rows of the user's own do not add queries to the role's lists."""
+    login(client, accounts, role)
+    path = url(name, action="changelist")
+    client.get(path)
+    few = count_queries(client, path)
+    stendal = City.objects.get(slug="stendal")
+    network = Network.objects.get(slug=LSA)
+    for number, slug in enumerate(("lemgo", "parchim", "coburg")):
+        Person.objects.create(name=f"Lotsin {number}", role="Ehrenamtslotsin", city=stendal)
+        Organization.objects.create(name=f"Initiative {number}", city=stendal)
+        Membership.objects.create(city=City.objects.get(slug=slug), network=network)
+        meeting = Meeting.objects.create(title=f"Arbeitstreffen {number}", starts_on=f"2026-0{number + 1}-15")
+        meeting.networks.add(network)
+        MeetingReport.objects.create(meeting=meeting, body="Bericht", lead="Kurz")
+    assert count_queries(client, path) == few
