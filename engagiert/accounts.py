@@ -7,11 +7,16 @@ username + address before any password is checked, and its middleware answers wi
 templates/registration/lockout.html (status 429).
 """
 
+import hashlib
+import logging
+
 from axes.backends import AxesStandaloneBackend
 from axes.utils import reset as reset_failed_logins
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import path
 
@@ -51,10 +56,45 @@ def start(request):
     return redirect(permissions.start_page(request.user))
 
 
+logger = logging.getLogger(__name__)
+
+# Reset mails per hour: for one address, and from one client address.
+RESET_MAILS_PER_ADDRESS = 3
+RESET_MAILS_PER_CLIENT = 10
+RESET_WINDOW_SECONDS = 3600
+
+
+def _count(key: str) -> int:
+    """Counts one more event under `key` within the window; returns the new count."""
+    if cache.add(key, 1, RESET_WINDOW_SECONDS):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        cache.set(key, 1, RESET_WINDOW_SECONDS)
+        return 1
+
+
 class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset view, with a cap on mails so the form cannot be used to flood a mailbox.
+
+    Over the cap, the visitor sees the same "mail sent" page as always (nobody learns
+    whether an address has an account) and no mail goes out.
+    """
+
     @property
     def extra_email_context(self):
         return {"valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600}
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"].strip().lower()
+        address = hashlib.sha256(email.encode()).hexdigest()
+        per_address = _count(f"password-reset:address:{address}")
+        per_client = _count(f"password-reset:client:{self.request.META.get('REMOTE_ADDR', '')}")
+        if per_address > RESET_MAILS_PER_ADDRESS or per_client > RESET_MAILS_PER_CLIENT:
+            logger.warning("Password reset mail withheld: too many requests for one address or from one client.")
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

@@ -32,6 +32,16 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """The reset-mail counters live in the cache; every test starts without any."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def editor(django_user_model):
     return django_user_model.objects.create_user(
@@ -213,8 +223,8 @@ def test_the_admin_password_change_and_logout_use_the_same_german_pages(client, 
 # --- password reset by e-mail ----------------------------------------------------------------------
 
 
-def request_reset(client, email="koordination@example.org"):
-    return client.post("/passwort-vergessen/", {"email": email})
+def request_reset(client, email="koordination@example.org", **extra):
+    return client.post("/passwort-vergessen/", {"email": email}, **extra)
 
 
 def reset_link(message) -> str:
@@ -245,6 +255,24 @@ def test_a_password_reset_sends_one_german_email_with_a_working_link(client, edi
     editor.refresh_from_db()
     assert editor.check_password(NEW_PASSWORD)
     assert log_in(client, password=NEW_PASSWORD)["Location"] == "/anmelden/weiter/"
+
+
+def test_reset_mails_are_capped_per_address_without_telling(client, editor):
+    answers = [request_reset(client) for _ in range(5)]
+
+    assert len(mail.outbox) == 3
+    assert {answer["Location"] for answer in answers} == {"/passwort-vergessen/gesendet/"}
+
+
+def test_reset_mails_are_capped_per_client(client, django_user_model):
+    for number in range(12):
+        django_user_model.objects.create_user(f"konto{number}", f"konto{number}@example.org", PASSWORD)
+    for number in range(12):
+        request_reset(client, email=f"konto{number}@example.org")
+    assert len(mail.outbox) == 10
+
+    request_reset(client, email="konto11@example.org", REMOTE_ADDR="192.0.2.99")
+    assert len(mail.outbox) == 11
 
 
 def test_a_used_reset_link_no_longer_works(client, editor):
