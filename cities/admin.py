@@ -214,10 +214,18 @@ class PersonAdmin(DirectoryAdmin):
     list_select_related = ["organization", "city"]
     search_fields = ["name", "role", "email", "organization__name", "city__name"]
     ordering = ["name"]
-    autocomplete_fields = ["organization", "city"]
+    autocomplete_fields = ["organization", "city", "user"]
     fieldsets = [
         ("Person", {"fields": ["title", "name", "role", "sector"]}),
         ("Zugehörigkeit", {"fields": ["organization", "city"]}),
+        (
+            "Zugang",
+            {
+                "fields": ["user"],
+                "description": "Hat die Person einen Sitz im Sprecherrat eines Netzwerks, pflegt sie mit diesem "
+                "Konto dessen Treffen und Berichte unter /redaktion/.",
+            },
+        ),
         (
             "Kontakt",
             {

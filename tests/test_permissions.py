@@ -517,3 +517,16 @@ def test_scoped_changelists_keep_their_query_count(client, accounts, role, name)
         meeting.networks.add(network)
         MeetingReport.objects.create(meeting=meeting, body="Bericht", lead="Kurz")
     assert count_queries(client, path) == few
+
+
+def test_office_links_a_seat_holder_to_an_account(client, accounts):
+    """Linking the person who holds a seat to an account makes that account a spokesperson."""
+    client.force_login(accounts["programmbuero"])
+    account = type(accounts["programmbuero"]).objects.create_user("niklas", password="Ein-langes-Passwort-2026")
+    person = Person.objects.get(name="Niklas Neumann")
+    change = url("person", person)
+    data = form_data(page(client.get(change)).one("form", id="person_form"))
+    data["user"] = [str(account.pk)]
+    assert client.post(change, data).status_code == 302
+    account = type(account).objects.get(pk=account.pk)
+    assert permissions.spoken_network_ids(account) == {Network.objects.get(slug=LSA).pk}
