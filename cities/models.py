@@ -2,11 +2,11 @@
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.conf import settings
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 

@@ -9,13 +9,19 @@ may restore, and refuses saves over a stale copy (optimistic locking).
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from cities.models import CityCoordinator
-from engagiert import permissions
-from engagiert.locking import StaleEditError, VersionedFormMixin, VersionedModel, stale_message
+from engagiert import permissions, trash
+from engagiert.history import ReadableHistoryMixin
+from engagiert.locking import StaleEditError, VersionedFormMixin, VersionedInlineMixin, VersionedModel, stale_message
+from engagiert.models import DeletedEntry
+from engagiert.trash import TrashMixin
 from networks.models import NetworkEditor
 
 OWNERSHIP_MESSAGE = "Diese Auswahl liegt außerhalb Ihres Bereichs. Sie können nur eigene Einträge anlegen und ändern."
@@ -31,7 +37,7 @@ def autocomplete_source(request):
     try:
         model = apps.get_model(request.GET["app_label"], request.GET["model_name"])
         model._meta.get_field(request.GET["field_name"])
-    except (KeyError, LookupError, ValueError, Exception):
+    except (KeyError, LookupError, FieldDoesNotExist):
         return None
     return model, request.GET["field_name"]
 
@@ -60,7 +66,7 @@ class ScopedPermissionsMixin:
         return {name: sources for name, sources in super().get_prepopulated_fields(request, obj).items() if name not in readonly}
 
 
-class DirectoryAdmin(ScopedPermissionsMixin, SimpleHistoryAdmin):
+class DirectoryAdmin(ScopedPermissionsMixin, TrashMixin, ReadableHistoryMixin, SimpleHistoryAdmin):
     # --- what the user may see and do
 
     def get_queryset(self, request):
@@ -128,14 +134,20 @@ class DirectoryAdmin(ScopedPermissionsMixin, SimpleHistoryAdmin):
         form_class = super().get_form(request, obj, change=change, **kwargs)
         user = request.user
 
-        def clean(form):
-            cleaned_data = super(checked_form, form).clean()
-            m2m = {name: value for name, value in cleaned_data.items() if hasattr(value, "model") and hasattr(value, "all")}
-            if not form.errors and not permissions.may_save(user, form.instance, m2m):
-                raise ValidationError(OWNERSHIP_MESSAGE, code="foreign")
-            return cleaned_data
+        def _post_clean(form):
+            # After the model's own validation, once the instance holds the submitted values.
+            super(checked_form, form)._post_clean()
+            if form.errors:
+                return
+            m2m = {
+                name: value
+                for name, value in form.cleaned_data.items()
+                if hasattr(value, "model") and hasattr(value, "all")
+            }
+            if not permissions.may_save(user, form.instance, m2m):
+                form.add_error(None, ValidationError(OWNERSHIP_MESSAGE, code="foreign"))
 
-        checked_form = type(form_class.__name__, (form_class,), {"clean": clean, "__module__": form_class.__module__})
+        checked_form = type(form_class.__name__, (form_class,), {"_post_clean": _post_clean, "__module__": form_class.__module__})
         return checked_form
 
     def save_formset(self, request, form, formset, change):
@@ -169,7 +181,7 @@ class DirectoryAdmin(ScopedPermissionsMixin, SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-class ScopedInline(ScopedPermissionsMixin):
+class ScopedInline(VersionedInlineMixin, ScopedPermissionsMixin):
     """An inline whose rows may be written only where the rows belong to the user (the office: always)."""
 
     def get_queryset(self, request):
@@ -239,3 +251,130 @@ class DirectoryUserAdmin(UserAdmin):
     @admin.display(description="Rollen")
     def roles_display(self, obj):
         return ", ".join(permissions.roles(obj)) or "–"
+
+
+# --- the Papierkorb: deleted towns, networks and meetings, restored by the office ----------------
+
+
+@admin.register(DeletedEntry)
+class DeletedEntryAdmin(admin.ModelAdmin):
+    """Read-only list of what was deleted; „Wiederherstellen“ puts an entry back with everything deleted with it."""
+
+    list_display = ["name", "kind_display", "deleted_at", "deleted_by", "related_count", "state_display"]
+    list_filter = ["model_label", ("restored_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["deleted_by", "restored_by"]
+    search_fields = ["name"]
+    date_hierarchy = "deleted_at"
+    actions = ["restore_selected"]
+    fields = ["name", "kind_display", "deleted_at", "deleted_by", "related_count", "contents", "restored_at", "restored_by"]
+    readonly_fields = fields
+    change_form_template = "admin/trash/deletedentry_change_form.html"
+
+    # --- only the office
+
+    def has_module_permission(self, request):
+        return permissions.may_restore_history(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.may_restore_history(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    # --- columns
+
+    @admin.display(description="Art", ordering="model_label")
+    def kind_display(self, obj):
+        return obj.kind
+
+    @admin.display(description="Stand")
+    def state_display(self, obj):
+        if obj.restored_at is None:
+            return "im Papierkorb"
+        return "wiederhergestellt"
+
+    @admin.display(description="Mitgelöscht und gelöste Verweise")
+    def contents(self, obj):
+        from collections import Counter
+
+        from django.apps import apps
+
+        counts = Counter(record["model"] for record in obj.snapshot[1:])
+        lines = []
+        for label, count in sorted(counts.items()):
+            try:
+                model = apps.get_model(label)
+            except LookupError:
+                continue
+            if model._meta.auto_created:
+                lines.append(f"{count} × Verknüpfung {model._meta.verbose_name}")
+            else:
+                lines.append(f"{count} × {model._meta.verbose_name_plural if count != 1 else model._meta.verbose_name}")
+        if obj.nulled_links:
+            lines.append(f"{len(obj.nulled_links)} Verweise anderer Einträge (werden wieder gesetzt)")
+        return format_html("<br>".join(["{}"] * len(lines)), *lines) if lines else "–"
+
+    # --- restoring
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/wiederherstellen/",
+                self.admin_site.admin_view(require_POST(self.restore_view)),
+                name=f"{info[0]}_{info[1]}_restore",
+            ),
+            *super().get_urls(),
+        ]
+
+    def restore_view(self, request, object_id):
+        if not permissions.may_restore_history(request.user):
+            raise PermissionDenied
+        entry = self.get_object(request, object_id)
+        if entry is None:
+            return HttpResponseRedirect(reverse("admin:engagiert_deletedentry_changelist"))
+        if self._restore(request, entry):
+            return HttpResponseRedirect(self._restored_url(entry))
+        return HttpResponseRedirect(reverse("admin:engagiert_deletedentry_change", args=[entry.pk]))
+
+    @admin.action(description="Ausgewählte Einträge wiederherstellen")
+    def restore_selected(self, request, queryset):
+        if not permissions.may_restore_history(request.user):
+            raise PermissionDenied
+        for entry in queryset.order_by("deleted_at", "pk"):
+            self._restore(request, entry)
+
+    def _restore(self, request, entry) -> bool:
+        try:
+            restored = trash.restore(entry, request.user)
+        except trash.RestoreError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return False
+        self.message_user(
+            request,
+            format_html(
+                '{} „{}“ wurde mit allen mitgelöschten Angaben wiederhergestellt. <a href="{}">Eintrag öffnen</a>',
+                entry.kind,
+                restored,
+                self._restored_url(entry),
+            ),
+            messages.SUCCESS,
+        )
+        return True
+
+    def _restored_url(self, entry) -> str:
+        opts = entry.model._meta
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[entry.object_pk])
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["restore_url"] = (
+            reverse("admin:engagiert_deletedentry_restore", args=[obj.pk]) if obj is not None and not obj.is_restored else ""
+        )
+        context["restored_url"] = self._restored_url(obj) if obj is not None and obj.is_restored else ""
+        return super().render_change_form(request, context, add, change, form_url, obj)

@@ -8,11 +8,14 @@ they were rendered with and explain, in German, which fields changed
 meanwhile and who changed them, taken from the change history.
 """
 
+import datetime
+import decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F
-from django.utils import formats
+from django.utils import formats, timezone
 
 
 class StaleEditError(Exception):
@@ -42,17 +45,27 @@ class VersionedModel(models.Model):
             return super().save(*args, **kwargs)
 
 
-def _display(field, value) -> str:
-    if value in (None, ""):
+def display_value(field, value, shorten: bool = True) -> str:
+    """A stored value as people read it: choice labels, „ja“/„nein“, German dates, names of related rows."""
+    if value is None or value == "":
         return "(leer)"
     if isinstance(value, bool):
         return "ja" if value else "nein"
-    if getattr(field, "choices", None):
+    if getattr(field, "choices", None) and not field.is_relation:
         return str(dict(field.flatchoices).get(value, value))
-    if hasattr(value, "year") or isinstance(value, (int, float)):
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return str(formats.localize(value))
+    if isinstance(value, (datetime.date, datetime.time, int, float, decimal.Decimal)):
         return str(formats.localize(value))
     text = str(value)
-    return text if len(text) <= 80 else text[:79] + "…"
+    if shorten and len(text) > 80:
+        return text[:79] + "…"
+    return text
+
+
+_display = display_value
 
 
 def changes_since(instance, seen_version: int) -> list[dict]:
@@ -118,7 +131,10 @@ class VersionedFormMixin(forms.Form):
     between validation and saving.
     """
 
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    # Set for inline rows, whose initial values are loaded when the form is submitted.
+    unchanged_may_pass = False
+
+    seen_version = forms.IntegerField(label="Geöffnete Fassung", widget=forms.HiddenInput, required=False, min_value=0)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -137,6 +153,52 @@ class VersionedFormMixin(forms.Form):
         if instance is None or instance.pk is None or seen is None:
             return cleaned_data
         stored = type(instance)._base_manager.filter(pk=instance.pk).values_list("version", flat=True).first()
-        if stored != seen:
+        # An inline row left as it was cannot overwrite anything: its initial values are the stored ones.
+        if stored != seen and (stored is None or not self.unchanged_may_pass or self.has_changed()):
             raise ValidationError(stale_message(instance, seen), code="stale")
+        if stored != seen:
+            # Unchanged: saving it must not trip the conditional UPDATE either.
+            instance.version = stored
         return cleaned_data
+
+    def has_changed(self):
+        """Changed apart from the version: the version alone is no change of the entry."""
+        return any(name != "seen_version" for name in self.changed_data)
+
+
+def versioned_form(base, **attrs):
+    """`base` (a form class) with the version field and check of `VersionedFormMixin`."""
+    bases = (base,) if issubclass(base, VersionedFormMixin) else (VersionedFormMixin, base)
+    return type(base.__name__, bases, {"__module__": base.__module__, **attrs})
+
+
+def with_version_field(fieldsets):
+    """Admin fieldsets with the hidden version field added to the first fieldset."""
+    fieldsets = list(fieldsets)
+    if not fieldsets:
+        return fieldsets
+    first_name, first_options = fieldsets[0]
+    fields = list(first_options.get("fields", []))
+    if "seen_version" not in fields:
+        fieldsets[0] = (first_name, {**first_options, "fields": [*fields, "seen_version"]})
+    return fieldsets
+
+
+class VersionedInlineMixin:
+    """Admin inline mixin: rows of a versioned model edited inline carry and check their version too.
+
+    Without it, a report edited in the meeting's inline would silently overwrite a
+    change made meanwhile in the report's own form or in /redaktion/.
+    """
+
+    def _versioned(self) -> bool:
+        return isinstance(self.model, type) and issubclass(self.model, VersionedModel)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        return with_version_field(fieldsets) if self._versioned() else fieldsets
+
+    def get_formset(self, request, obj=None, **kwargs):
+        if self._versioned():
+            kwargs["form"] = versioned_form(kwargs.get("form", self.form), unchanged_may_pass=True)
+        return super().get_formset(request, obj, **kwargs)

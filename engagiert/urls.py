@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import TemplateView
+from django.views.static import serve
 
 from engagiert import views
 from engagiert.sitemaps import SITEMAPS
@@ -14,6 +16,13 @@ admin.site.index_title = "Netzwerkverzeichnis pflegen"
 # it still lets in staff accounts only, and both forms are throttled by django-axes alike, because
 # axes works inside authenticate(). A redirect to /anmelden/ would cost an extra hop and drop POSTs.
 admin.site.login_template = "registration/login.html"
+
+
+def media(request, path):
+    """Uploaded report photos (re-encoded JPEGs, see events/images.py). MEDIA_ROOT is read per
+    request, so tests can point it elsewhere. In production the web server should serve /media/."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -30,6 +39,7 @@ urlpatterns = [
     # Browsers ask for /favicon.ico on pages without an icon link, such as the admin.
     path("favicon.ico", views.favicon),
     path("admin/", admin.site.urls),
+    re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", media, name="media"),
 ]
 
 handler404 = "engagiert.views.page_not_found"

@@ -7,6 +7,7 @@ from django.utils.html import format_html
 
 from cities.admin import GermanSlugForm
 from engagiert.admin import DirectoryAdmin, ScopedStackedInline, ScopedTabularInline
+from events.forms import AdminPhotoForm
 from events.models import Meeting, MeetingPhoto, MeetingReport, ReportStatus
 
 
@@ -157,6 +158,7 @@ class MeetingAdmin(DirectoryAdmin):
 
 class MeetingPhotoInline(ScopedTabularInline):
     model = MeetingPhoto
+    form = AdminPhotoForm
     extra = 0
     fields = ["preview", "image", "caption", "alt_text", "credit", "position"]
     readonly_fields = ["preview"]

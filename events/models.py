@@ -10,8 +10,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from cities.models import City, Person, SearchableQuerySet
-from engagiert.locking import VersionedModel
 from engagiert.dates import DatePrecision, format_period, period_end, period_start
+from engagiert.locking import VersionedModel
 from engagiert.text import fold, german_slugify
 from networks.models import Network
 
@@ -258,7 +258,13 @@ class MeetingReport(VersionedModel):
 
 class MeetingPhoto(models.Model):
     report = models.ForeignKey(MeetingReport, verbose_name="Bericht", on_delete=models.CASCADE, related_name="photos")
+    # Uploads through /redaktion/ are re-encoded by events/images.py: `image` is the web size
+    # (longest side 1600 px, no EXIF or GPS data), `thumbnail` a small copy for lists and the editor.
     image = models.ImageField("Bild", upload_to="berichte/%Y/")
+    thumbnail = models.ImageField("Vorschaubild", upload_to="berichte/%Y/klein/", blank=True, editable=False)
+    # Size of `image`, for the img attributes (set on upload; no width_field, which would open the file on load).
+    width = models.PositiveIntegerField("Breite (px)", null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField("Höhe (px)", null=True, blank=True, editable=False)
     caption = models.CharField("Bildunterschrift", max_length=300, blank=True)
     alt_text = models.CharField("Alternativtext", max_length=300, help_text="Beschreibt das Bild für Screenreader.")
     credit = models.CharField("Bildnachweis", max_length=120, help_text="z. B. „Foto: Thomas Klitzsch“")
@@ -277,3 +283,12 @@ class MeetingPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.caption or self.alt_text
+
+    @property
+    def thumbnail_size(self) -> tuple[int, int] | tuple[None, None]:
+        """Width and height of the thumbnail, derived from the web size (for the img attributes)."""
+        from events.images import THUMBNAIL_SIDE, fit_within
+
+        if not (self.width and self.height):
+            return (None, None)
+        return fit_within(self.width, self.height, THUMBNAIL_SIDE)

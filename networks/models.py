@@ -1,15 +1,15 @@
 """Networks of member towns, their memberships and seats, and the states' partnerships."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, Q
-from django.conf import settings
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from cities.models import City, Organization, Person, SearchableQuerySet, Sector, State
-from engagiert.locking import VersionedModel
 from engagiert.dates import DatePrecision, format_period, period_start
+from engagiert.locking import VersionedModel
 from engagiert.text import fold, german_slugify
 
 

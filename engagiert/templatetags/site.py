@@ -38,3 +38,11 @@ def markdown(text: str) -> str:
         link_rel="noopener nofollow",
     )
     return mark_safe(clean)
+
+
+@register.filter
+def may_use_editorial(user) -> bool:
+    """For the header's „Redaktion“ link: engagiert.permissions decides, not the template."""
+    from engagiert import permissions
+
+    return permissions.may_use_editorial(user)

@@ -1,0 +1,177 @@
+"""Change history in the admin: recorded with user and date, shown as a readable diff, restored by the office only."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from cities.models import City
+from networks.models import Membership
+from tests.pages import form_data, page
+from tests.test_locking import admin_change_url, admin_form, open_change_form, signed_in
+
+pytestmark = pytest.mark.django_db
+
+STENDAL = "stendal"
+NEW_DESCRIPTION = ("Stendal stärkt das Engagement in der Altmark. " * 4).strip()
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def history_url(obj) -> str:
+    opts = obj._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[obj.pk])
+
+
+def version_url(obj, record) -> str:
+    opts = obj._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_simple_history", args=[obj.pk, record.history_id])
+
+
+def edit_stendal(client, **changes):
+    city = City.objects.get(slug=STENDAL)
+    data = open_change_form(client, city)
+    for name, value in changes.items():
+        data[name] = [value]
+    response = client.post(admin_change_url(city), data)
+    assert response.status_code == 302, page(response).text
+    return City.objects.get(pk=city.pk)
+
+
+def test_a_change_in_the_admin_is_recorded_with_user_date_and_fields(demo_users):
+    office = signed_in(demo_users["programmbuero"])
+    before = City.objects.get(slug=STENDAL)
+    city = edit_stendal(office, description=NEW_DESCRIPTION, kind="municipality")
+
+    record = city.history.order_by("-history_date", "-history_id").first()
+    assert record.history_type == "~"
+    assert record.history_user == demo_users["programmbuero"]
+    assert record.history_date is not None
+    delta = record.diff_against(record.prev_record)
+    assert set(delta.changed_fields) == {"description", "kind"}
+    assert record.prev_record.description == before.description
+
+
+def test_the_history_page_shows_who_and_before_after_in_german(demo_users):
+    office = signed_in(demo_users["programmbuero"])
+    city = edit_stendal(office, description=NEW_DESCRIPTION, kind="municipality")
+    response = office.get(history_url(city))
+    assert response.status_code == 200
+    text = page(response).text
+    assert "Änderungsverlauf: Hansestadt Stendal" in text
+    assert "Paula Programmbüro" in text
+    assert "Art: Stadt → Gemeinde" in text  # choice labels, not "town" / "municipality"
+    assert "Kurzbeschreibung:" in text and "Zeichen…]" in text  # long texts shortened
+    assert "geändert" in text and "angelegt" in text
+    assert "Changes" not in text and "Change reason" not in text
+    table = page(response).one("table", id="change-history")
+    assert "Änderungen (vorher → nachher)" in table.text
+
+
+def test_related_rows_are_shown_by_name(demo_users):
+    office = signed_in(demo_users["programmbuero"])
+    city = City.objects.get(slug=STENDAL)
+    other_organization = city.organizations.first()
+    city = edit_stendal(office, coordinating_organization="")
+    response = office.get(history_url(city))
+    text = page(response).text
+    assert f"Koordinierungsstelle: {other_organization.name} → (leer)" in text
+
+
+def test_membership_edited_in_the_town_inline_is_recorded_with_the_user(demo_users):
+    coordinator = signed_in(demo_users["koordination-stendal"])
+    office = signed_in(demo_users["programmbuero"])
+    city = City.objects.get(slug=STENDAL)
+    data = open_change_form(office, city)
+    membership = Membership.objects.filter(city=city).order_by("pk").first()
+    index = next(
+        i for i in range(int(data["memberships-TOTAL_FORMS"][0])) if data[f"memberships-{i}-id"] == [str(membership.pk)]
+    )
+    data[f"memberships-{index}-note"] = ["Beitritt laut Protokoll"]
+    assert office.post(admin_change_url(city), data).status_code == 302
+
+    record = Membership.history.filter(id=membership.pk).order_by("-history_date", "-history_id").first()
+    assert record.history_type == "~"
+    assert record.history_user == demo_users["programmbuero"]
+    assert record.note == "Beitritt laut Protokoll"
+
+    # The town's history page lists the inline change too; coordinators of the town may read it.
+    response = coordinator.get(history_url(city))
+    assert response.status_code == 200
+    text = page(response).text
+    assert "Änderungen an Mitgliedschaften" in text
+    assert "Anmerkung: (leer) → Beitritt laut Protokoll" in text
+
+
+def test_office_restores_an_earlier_version(demo_users):
+    office = signed_in(demo_users["programmbuero"])
+    original = City.objects.get(slug=STENDAL)
+    changed = edit_stendal(office, description=NEW_DESCRIPTION, kind="municipality")
+    earlier = changed.history.filter(version=original.version).order_by("-history_date").first()
+    records_before = changed.history.count()
+
+    response = office.get(version_url(changed, earlier))
+    assert response.status_code == 200
+    form = admin_form(response)
+    assert "Diese Fassung wiederherstellen" in page(response).text
+    data = form_data(form)
+    assert data["seen_version"] == [str(changed.version)]  # restoring starts from the current version
+    response = office.post(version_url(changed, earlier), data)
+    assert response.status_code == 302, page(response).text
+
+    restored = City.objects.get(pk=original.pk)
+    assert restored.description == original.description
+    assert restored.kind == original.kind
+    assert restored.version == changed.version + 1  # no optimistic-locking refusal, a new version
+    latest = restored.history.order_by("-history_date", "-history_id").first()
+    assert latest.history_user == demo_users["programmbuero"]
+    assert latest.version == restored.version
+    assert restored.history.count() == records_before + 1
+
+
+def test_restoring_over_a_version_changed_meanwhile_is_refused(demo_users):
+    office = signed_in(demo_users["programmbuero"])
+    original = City.objects.get(slug=STENDAL)
+    changed = edit_stendal(office, description=NEW_DESCRIPTION)
+    earlier = changed.history.filter(version=original.version).first()
+    data = form_data(admin_form(office.get(version_url(changed, earlier))))
+    edit_stendal(signed_in(demo_users["koordination-stendal"]), website="https://www.stendal.de/")
+
+    response = office.post(version_url(changed, earlier), data)
+    assert response.status_code == 200
+    assert "Website: „" in page(response).text
+    assert City.objects.get(pk=original.pk).description == NEW_DESCRIPTION
+
+
+def test_coordinator_reads_the_history_but_cannot_restore(demo_users):
+    office = signed_in(demo_users["programmbuero"])
+    coordinator = signed_in(demo_users["koordination-stendal"])
+    original = City.objects.get(slug=STENDAL)
+    changed = edit_stendal(office, description=NEW_DESCRIPTION)
+    earlier = changed.history.filter(version=original.version).first()
+
+    assert coordinator.get(history_url(changed)).status_code == 200
+    response = coordinator.get(version_url(changed, earlier))
+    assert response.status_code == 200
+    assert "Diese Fassung wiederherstellen" not in page(response).text
+    assert "kann nur das Programmbüro" in page(response).text
+
+    records_before = changed.history.count()
+    data = form_data(admin_form(response))
+    response = coordinator.post(version_url(changed, earlier), data)
+    assert response.status_code == 403
+    stored = City.objects.get(pk=original.pk)
+    assert stored.description == NEW_DESCRIPTION
+    assert stored.version == changed.version
+    assert stored.history.count() == records_before
+
+
+def test_history_of_a_foreign_town_is_refused(demo_users):
+    coordinator = signed_in(demo_users["koordination-stendal"])
+    foreign = City.objects.exclude(slug=STENDAL).first()
+    record = foreign.history.first()
+    assert coordinator.get(history_url(foreign)).status_code == 403
+    assert coordinator.get(version_url(foreign, record)).status_code == 403
+    assert Client().get(history_url(foreign)).status_code == 302  # to the login
