@@ -111,7 +111,10 @@ class Meeting(VersionedModel):
     search_text = models.CharField(max_length=500, editable=False, db_index=True, default="")
 
     objects = MeetingQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_text", "period_ends_on"])
+    history = HistoricalRecords(
+        excluded_fields=["search_text", "period_ends_on"],
+        m2m_fields=["networks", "host_cities", "participating_cities", "participants"],
+    )
 
     class Meta:
         verbose_name = "Treffen"

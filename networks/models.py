@@ -102,7 +102,7 @@ class Network(VersionedModel):
 
     objects = NetworkQuerySet.as_manager()
 
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    history = HistoricalRecords(excluded_fields=["search_text"], m2m_fields=["states", "partners"])
 
     class Meta:
         verbose_name = "Netzwerk"

@@ -175,3 +175,24 @@ def test_history_of_a_foreign_town_is_refused(demo_users):
     assert coordinator.get(history_url(foreign)).status_code == 403
     assert coordinator.get(version_url(foreign, record)).status_code == 403
     assert Client().get(history_url(foreign)).status_code == 302  # to the login
+
+
+def test_changed_links_of_a_meeting_are_recorded_and_shown(demo_users):
+    """Many-to-many links (organising networks, host towns) belong to the history too."""
+    from events.models import Meeting
+    from networks.models import Network
+
+    office = signed_in(demo_users["programmbuero"])
+    meeting = Meeting.objects.get(slug="gruendungstreffen-landesnetzwerk-sachsen-anhalt-2025")
+    federal = Network.objects.get(slug="bundesnetzwerk-engagierte-stadt")
+    data = open_change_form(office, meeting)
+    data["networks"] = [*data.get("networks", []), str(federal.pk)]
+    response = office.post(admin_change_url(meeting), data)
+    assert response.status_code == 302, page(response).text
+
+    record = meeting.history.order_by("-history_date", "-history_id").first()
+    assert {link.network_id for link in record.networks.all()} == set(meeting.networks.values_list("pk", flat=True))
+    assert federal.pk in {link.network_id for link in record.networks.all()}
+    shown = page(office.get(history_url(meeting))).text
+    assert "Veranstaltende Netzwerke" in shown
+    assert "Bundesnetzwerk Engagierte Stadt" in shown
