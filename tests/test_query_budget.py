@@ -51,6 +51,8 @@ PAGES = [
     pytest.param("/treffen/netzwerktreffen-sachsen-weisswasser-2025/", {}, id="meeting-page-with-report"),
     pytest.param("/suche/?q=stadt", {}, id="search"),
     pytest.param("/sitemap.xml", {}, id="sitemap"),
+    pytest.param("/berichte/feed/", {}, id="report-feed"),
+    pytest.param("/netzwerke/engagierte-staedte-sachsen/berichte/feed/", {}, id="network-report-feed"),
 ]
 
 
