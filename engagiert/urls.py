@@ -16,6 +16,8 @@ admin.site.index_title = "Netzwerkverzeichnis pflegen"
 # it still lets in staff accounts only, and both forms are throttled by django-axes alike, because
 # axes works inside authenticate(). A redirect to /anmelden/ would cost an extra hop and drop POSTs.
 admin.site.login_template = "registration/login.html"
+# The start page also tells coordinators and spokespersons which towns and networks are theirs.
+admin.site.index_template = "admin/directory_index.html"
 
 
 def media(request, path):

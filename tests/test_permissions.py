@@ -530,3 +530,18 @@ def test_office_links_a_seat_holder_to_an_account(client, accounts):
     assert client.post(change, data).status_code == 302
     account = type(account).objects.get(pk=account.pk)
     assert permissions.spoken_network_ids(account) == {Network.objects.get(slug=LSA).pk}
+
+
+def test_the_admin_start_page_names_the_own_towns_and_networks(client, accounts):
+    login(client, accounts, "coordinator")
+    panel = page(client.get(reverse("admin:index"))).one(id="my-work")
+    assert "Koordination" in panel.text
+    assert panel.links() == [reverse("admin:cities_city_change", args=[City.objects.get(slug="stendal").pk])]
+
+    login(client, accounts, "spokesperson")
+    panel = page(client.get(reverse("admin:index"))).one(id="my-work")
+    assert "Landesnetzwerk Engagierte Städte Sachsen-Anhalt" in panel.text
+    assert reverse("events:editorial_home") in panel.links()
+
+    login(client, accounts, "office")
+    assert page(client.get(reverse("admin:index"))).find(id="my-work") is None

@@ -46,3 +46,19 @@ def may_use_editorial(user) -> bool:
     from engagiert import permissions
 
     return permissions.may_use_editorial(user)
+
+
+@register.simple_tag
+def assignments(user) -> dict:
+    """The user's roles and the towns and networks they look after, for the admin's start page."""
+    from cities.models import City
+    from engagiert import permissions
+    from networks.models import Network
+
+    return {
+        "roles": permissions.roles(user),
+        "cities": City.objects.filter(pk__in=permissions.coordinated_city_ids(user)).order_by("name"),
+        "networks": Network.objects.filter(pk__in=permissions.spoken_network_ids(user)).order_by("name"),
+        "editorial": permissions.may_use_editorial(user),
+        "office": permissions.is_office(user),
+    }
