@@ -11,6 +11,7 @@ from django.utils import formats
 from django.utils.html import format_html
 
 from cities.models import City, Organization, Person, State
+from cities.resources import CityResource, OfficeImportMixin, PersonResource
 from engagiert.admin import DirectoryAdmin, ScopedTabularInline
 from engagiert.text import german_slugify
 from networks.models import Membership
@@ -120,7 +121,9 @@ class CityForm(GermanSlugForm):
 
 
 @admin.register(City)
-class CityAdmin(DirectoryAdmin):
+class CityAdmin(OfficeImportMixin, DirectoryAdmin):
+    # CSV import for the office (cities/resources.py).
+    resource_classes = [CityResource]
     form = CityForm
     list_display = [
         "display_name",
@@ -208,7 +211,9 @@ class OrganizationAdmin(DirectoryAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(DirectoryAdmin):
+class PersonAdmin(OfficeImportMixin, DirectoryAdmin):
+    # CSV import for the office (cities/resources.py).
+    resource_classes = [PersonResource]
     list_display = ["display_name", "role", "sector", "organization", "city", "contact_public"]
     list_filter = ["sector", "contact_public", "city__state"]
     list_select_related = ["organization", "city"]

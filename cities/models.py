@@ -100,9 +100,11 @@ class Organization(models.Model):
     website = models.URLField("Website", blank=True)
     description = models.TextField("Beschreibung", blank=True)
     search_text = models.CharField(max_length=300, editable=False, db_index=True, default="")
+    created_at = models.DateTimeField("Angelegt am", auto_now_add=True, db_index=True)
+    modified_at = models.DateTimeField("Geändert am", auto_now=True, db_index=True)
 
     objects = SearchableQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    history = HistoricalRecords(excluded_fields=["search_text", "modified_at"])
 
     class Meta:
         verbose_name = "Organisation"
@@ -158,8 +160,10 @@ class Person(models.Model):
         related_name="person",
         help_text="Wer einen Sitz im Sprecherrat eines Netzwerks hat, schreibt mit diesem Konto dessen Berichte.",
     )
+    created_at = models.DateTimeField("Angelegt am", auto_now_add=True, db_index=True)
+    modified_at = models.DateTimeField("Geändert am", auto_now=True, db_index=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["modified_at"])
 
     class Meta:
         verbose_name = "Person"
@@ -343,9 +347,11 @@ class City(VersionedModel):
     )
     source_note = models.TextField("Quellen", blank=True)
     search_text = models.CharField(max_length=500, editable=False, db_index=True, default="")
+    created_at = models.DateTimeField("Angelegt am", auto_now_add=True, db_index=True)
+    modified_at = models.DateTimeField("Geändert am", auto_now=True, db_index=True)
 
     objects = CityQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    history = HistoricalRecords(excluded_fields=["search_text", "modified_at"])
 
     class Meta:
         verbose_name = "Engagierte Stadt"

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from cities.filters import CityFilterSet
 from cities.models import City, Person, State
 from engagiert import seo
+from engagiert.exports import Column, bad_filter_response, export_response
 from engagiert.listing import filter_chips, paginate, render_list, vary_on_htmx
 from engagiert.maps import render_germany_map
 from events.models import Meeting
@@ -12,9 +13,14 @@ from networks.models import Membership, Network, NetworkKind, PartnershipCommitm
 CITIES_PER_PAGE = 24
 
 
+def city_filterset(request) -> CityFilterSet:
+    """The directory's filters on the active towns: the same for the page and its downloads."""
+    return CityFilterSet(request.GET or None, queryset=City.objects.active().with_state())
+
+
 @vary_on_htmx
 def city_list(request):
-    filterset = CityFilterSet(request.GET or None, queryset=City.objects.active().with_state())
+    filterset = city_filterset(request)
     cities = filterset.qs
     page = paginate(request, cities.with_current_networks(), CITIES_PER_PAGE)
     context = {
@@ -25,6 +31,56 @@ def city_list(request):
         "nav": "cities",
     }
     return render_list(request, "cities/city_list.html", context)
+
+
+def city_columns(request) -> list[Column]:
+    def network_names(city):
+        return [membership.network.name for membership in city.current_memberships]
+
+    return [
+        Column("name", "Name", lambda city: city.official_name),
+        Column("slug", "Kürzel", lambda city: city.slug),
+        Column("kind", "Art", lambda city: city.kind, text=lambda city: city.get_kind_display()),
+        Column("state", "Bundesland", lambda city: city.state.slug, text=lambda city: city.state.name),
+        Column("joined_year", "Dabei seit", lambda city: city.joined_year),
+        Column("population", "Einwohnerzahl", lambda city: city.population),
+        Column("population_year", "Einwohnerzahl (Stand)", lambda city: city.population_year),
+        Column(
+            "coordination_model",
+            "Koordinierung",
+            lambda city: city.coordination_model or None,
+            text=lambda city: city.get_coordination_model_display() if city.coordination_model else "",
+        ),
+        Column(
+            "coordinating_organization",
+            "Koordinierungsstelle",
+            lambda city: city.coordinating_organization.name if city.coordinating_organization else None,
+        ),
+        Column(
+            "networks",
+            "Netzwerke",
+            lambda city: [membership.network.slug for membership in city.current_memberships],
+            text=network_names,
+        ),
+        Column("website", "Website", lambda city: city.website),
+        Column("latitude", "Breitengrad", lambda city: city.latitude),
+        Column("longitude", "Längengrad", lambda city: city.longitude),
+        Column("url", "Seite im Verzeichnis", lambda city: request.build_absolute_uri(city.get_absolute_url())),
+    ]
+
+
+def city_export(request, fmt):
+    """The filtered towns of /staedte/ as CSV or JSON, all pages, in the page's order."""
+    filterset = city_filterset(request)
+    if error := bad_filter_response(filterset, fmt):
+        return error
+    return export_response(
+        filterset.qs.with_current_networks(),
+        city_columns(request),
+        fmt=fmt,
+        stem="engagierte-staedte",
+        filterset=filterset,
+    )
 
 
 def city_detail(request, slug):

@@ -309,3 +309,8 @@ def office_only_fields(user, model) -> list[str]:
 def may_restore_history(user) -> bool:
     """Restoring earlier versions and deleted entries is the office's task."""
     return is_office(user)
+
+
+def may_import(user) -> bool:
+    """Importing towns and people from a CSV file (admin) is the office's task: it can overwrite many entries."""
+    return is_office(user)

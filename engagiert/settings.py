@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "simple_history",
+    "import_export",
+    "corsheaders",
     "engagiert",
     "cities",
     "networks",
@@ -79,6 +81,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Open CORS for the read-only API under /api/ only (CORS_URLS_REGEX below).
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -227,6 +231,17 @@ WHITENOISE_USE_FINDERS = DEBUG or RUNNING_TESTS
 WHITENOISE_AUTOREFRESH = DEBUG
 
 SITE_NAME = "Engagierte Stadt – Netzwerkverzeichnis"
+
+# The open-data API (engagiert/api.py) may be read from any web page; nothing else of the site
+# sends CORS headers, and the API only answers GET, so no cookies or credentials are involved.
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
+
+# CSV import of towns and people in the admin (cities/resources.py): every import runs in one
+# transaction and is rolled back as a whole if any row is invalid.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
 
 # Security. The policy allows nothing but our own origin: no CDN, no third-party fonts or maps.
 SECURE_CSP = {

@@ -214,8 +214,13 @@ def restore(entry, user=None):
             )
         try:
             with transaction.atomic(using=using):
+                now = timezone.now()
                 for model in _insert_order(list(by_model)):
                     for item in by_model[model]:
+                        # A raw save keeps the stored times; a restored row counts as changed now, so
+                        # the open-data API's modified_since lists it again (engagiert/api.py).
+                        if any(field.name == "modified_at" for field in model._meta.concrete_fields):
+                            item.object.modified_at = now
                         item.save(using=using)
         except IntegrityError as error:
             raise RestoreError(

@@ -6,6 +6,8 @@ from django.views.generic import TemplateView
 from django.views.static import serve
 
 from engagiert import views
+from engagiert.api import api
+from engagiert.api import unknown_address as api_unknown_address
 from engagiert.sitemaps import SITEMAPS
 
 admin.site.site_header = "Engagierte Stadt – Verwaltung"
@@ -41,6 +43,9 @@ urlpatterns = [
     # Browsers ask for /favicon.ico on pages without an icon link, such as the admin.
     path("favicon.ico", views.favicon),
     path("admin/", admin.site.urls),
+    # The read-only open-data API (OParl-like JSON, OpenAPI at /api/openapi.json).
+    path("api/", api.urls),
+    re_path(r"^api/(?P<rest>.*)$", api_unknown_address),
     re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", media, name="media"),
 ]
 

@@ -109,10 +109,12 @@ class Meeting(VersionedModel):
     description = models.TextField("Beschreibung", blank=True)
     source_note = models.TextField("Quellen", blank=True)
     search_text = models.CharField(max_length=500, editable=False, db_index=True, default="")
+    created_at = models.DateTimeField("Angelegt am", auto_now_add=True, db_index=True)
+    modified_at = models.DateTimeField("Geändert am", auto_now=True, db_index=True)
 
     objects = MeetingQuerySet.as_manager()
     history = HistoricalRecords(
-        excluded_fields=["search_text", "period_ends_on"],
+        excluded_fields=["search_text", "period_ends_on", "modified_at"],
         m2m_fields=["networks", "host_cities", "participating_cities", "participants"],
     )
 

@@ -1,18 +1,29 @@
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 
+from cities.models import City
 from engagiert import seo
+from engagiert.exports import Column, applied_filters, bad_filter_response, export_query, export_response
 from engagiert.listing import filter_chips, paginate, render_list, vary_on_htmx
+from events.calendar import build_calendar, calendar_response
 from events.filters import MeetingFilterSet
 from events.models import Meeting
+from networks.models import Network
 
 PAST_MEETINGS_PER_PAGE = 20
+
+
+def meeting_filterset(request) -> MeetingFilterSet:
+    """The meeting list's filters: the same for the page, its downloads and its calendar."""
+    return MeetingFilterSet(request.GET or None, queryset=Meeting.objects.with_relations())
 
 
 @vary_on_htmx
 def meeting_list(request):
     today = timezone.localdate()
-    filterset = MeetingFilterSet(request.GET or None, queryset=Meeting.objects.with_relations())
+    filterset = meeting_filterset(request)
     meetings = filterset.qs
     context = {
         "filter": filterset,
@@ -41,3 +52,100 @@ def meeting_detail(request, slug):
         "nav": "meetings",
     }
     return render(request, "events/meeting_detail.html", context)
+
+
+def meeting_columns(request) -> list[Column]:
+    today = timezone.localdate()
+    return [
+        Column("title", "Titel", lambda meeting: meeting.title),
+        Column("slug", "Kürzel", lambda meeting: meeting.slug),
+        Column("date_text", "Datum", lambda meeting: meeting.date_display),
+        # The first day of the period (of the quarter, for a meeting planned by quarter) and its precision.
+        Column("starts_on", "Beginn", lambda meeting: meeting.starts_on),
+        Column("ends_on", "Ende", lambda meeting: meeting.ends_on),
+        Column(
+            "date_precision",
+            "Genauigkeit des Datums",
+            lambda meeting: meeting.date_precision,
+            text=lambda meeting: meeting.get_date_precision_display(),
+        ),
+        Column("start_time", "Uhrzeit (Beginn)", lambda meeting: meeting.start_time),
+        Column("end_time", "Uhrzeit (Ende)", lambda meeting: meeting.end_time),
+        Column("upcoming", "Anstehend", lambda m: m.period_ends_on is not None and m.period_ends_on >= today),
+        Column("kind", "Art", lambda meeting: meeting.kind, text=lambda meeting: meeting.get_kind_display()),
+        Column("format", "Format", lambda meeting: meeting.format, text=lambda meeting: meeting.get_format_display()),
+        Column("status", "Status", lambda meeting: meeting.status, text=lambda meeting: meeting.get_status_display()),
+        Column("place", "Ort", lambda meeting: meeting.place_display),
+        Column(
+            "networks",
+            "Netzwerke",
+            lambda meeting: [network.slug for network in meeting.networks.all()],
+            text=lambda meeting: [network.name for network in meeting.networks.all()],
+        ),
+        Column("report", "Bericht", lambda meeting: hasattr(meeting, "report") and meeting.report.is_published),
+        Column("url", "Seite im Verzeichnis", lambda m: request.build_absolute_uri(m.get_absolute_url())),
+    ]
+
+
+def meeting_export(request, fmt):
+    """The filtered meetings of /treffen/ as CSV or JSON: the upcoming ones first, then the past, as on the page."""
+    filterset = meeting_filterset(request)
+    if error := bad_filter_response(filterset, fmt):
+        return error
+    today = timezone.localdate()
+    meetings = [*filterset.qs.upcoming(today).order_by("starts_on", "title"), *filterset.qs.past(today)]
+    return export_response(
+        meetings, meeting_columns(request), fmt=fmt, stem="engagierte-stadt-treffen", filterset=filterset
+    )
+
+
+def meeting_calendar(request):
+    """The meetings of /treffen/ with the same filters, as an iCalendar feed."""
+    filterset = meeting_filterset(request)
+    if error := bad_filter_response(filterset, "ics"):
+        return error
+    page_url = request.build_absolute_uri(reverse("events:meeting_list") + export_query(request))
+    filtered = " in der gewählten Auswahl" if applied_filters(filterset) else ""
+    calendar = build_calendar(
+        request,
+        filterset.qs,
+        name="Treffen der Engagierten Städte",
+        intro=f"Treffen der Netzwerke Engagierter Städte{filtered}, aus dem Netzwerkverzeichnis.",
+        page_url=page_url,
+        calendar_id="treffen",
+    )
+    return calendar_response(calendar, "treffen")
+
+
+def network_calendar(request, slug):
+    """The meetings a network organises, as an iCalendar feed."""
+    network = get_object_or_404(Network, slug=slug)
+    calendar = build_calendar(
+        request,
+        Meeting.objects.filter(networks=network).with_relations(),
+        name=f"Treffen: {network.name}",
+        intro=f"Treffen von {network.name}, aus dem Netzwerkverzeichnis Engagierte Stadt.",
+        page_url=request.build_absolute_uri(network.get_absolute_url()),
+        calendar_id=f"netzwerk-{network.pk}",
+    )
+    return calendar_response(calendar, f"treffen-{network.slug}")
+
+
+def city_calendar(request, slug):
+    """The meetings a town hosts, attends or where it takes place, as an iCalendar feed."""
+    city = get_object_or_404(City, slug=slug)
+    meetings = (
+        Meeting.objects.filter(Q(participating_cities=city) | Q(host_cities=city) | Q(place_city=city))
+        .distinct()
+        .with_relations()
+    )
+    calendar = build_calendar(
+        request,
+        meetings,
+        name=f"Treffen: {city.official_name}",
+        intro=f"Treffen, zu denen {city.official_name} einlädt, an denen die Stadt teilnimmt oder die dort "
+        "stattfinden, aus dem Netzwerkverzeichnis Engagierte Stadt.",
+        page_url=request.build_absolute_uri(city.get_absolute_url()),
+        calendar_id=f"stadt-{city.pk}",
+    )
+    return calendar_response(calendar, f"treffen-{city.slug}")

@@ -99,10 +99,12 @@ class Network(VersionedModel):
     website = models.URLField("Website", blank=True)
     source_note = models.TextField("Quellen", blank=True)
     search_text = models.CharField(max_length=300, editable=False, db_index=True, default="")
+    created_at = models.DateTimeField("Angelegt am", auto_now_add=True, db_index=True)
+    modified_at = models.DateTimeField("Geändert am", auto_now=True, db_index=True)
 
     objects = NetworkQuerySet.as_manager()
 
-    history = HistoricalRecords(excluded_fields=["search_text"], m2m_fields=["states", "partners"])
+    history = HistoricalRecords(excluded_fields=["search_text", "modified_at"], m2m_fields=["states", "partners"])
 
     class Meta:
         verbose_name = "Netzwerk"
@@ -206,10 +208,12 @@ class Membership(models.Model):
         related_name="memberships",
     )
     note = models.CharField("Anmerkung", max_length=300, blank=True)
+    created_at = models.DateTimeField("Angelegt am", auto_now_add=True, db_index=True)
+    modified_at = models.DateTimeField("Geändert am", auto_now=True, db_index=True)
 
     objects = MembershipQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["modified_at"])
 
     class Meta:
         verbose_name = "Mitgliedschaft"
@@ -380,8 +384,10 @@ class StatePartnership(models.Model):
     )
     description = models.TextField("Beschreibung", blank=True)
     source_note = models.TextField("Quellen", blank=True)
+    created_at = models.DateTimeField("Angelegt am", auto_now_add=True, db_index=True)
+    modified_at = models.DateTimeField("Geändert am", auto_now=True, db_index=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["modified_at"])
 
     class Meta:
         verbose_name = "Länderpartnerschaft"

@@ -3,6 +3,15 @@ from django.shortcuts import get_object_or_404, render
 
 from cities.models import City
 from engagiert import seo
+from engagiert.exports import (
+    Column,
+    applied_filters,
+    bad_filter_response,
+    download,
+    export_response,
+    write_csv,
+    write_json,
+)
 from engagiert.listing import filter_chips, paginate, render_list, vary_on_htmx
 from engagiert.maps import render_germany_map
 from events.models import Meeting, MeetingReport
@@ -13,10 +22,15 @@ NETWORKS_PER_PAGE = 30
 MATRIX_ROWS_PER_PAGE = 60
 
 
+def network_filterset(request) -> NetworkFilterSet:
+    """The network list's filters: the same for the page and its downloads."""
+    networks = Network.objects.with_member_count().select_related("host", "parent").prefetch_related("states")
+    return NetworkFilterSet(request.GET or None, queryset=networks.in_kind_order())
+
+
 @vary_on_htmx
 def network_list(request):
-    networks = Network.objects.with_member_count().select_related("host", "parent").prefetch_related("states")
-    filterset = NetworkFilterSet(request.GET or None, queryset=networks.in_kind_order())
+    filterset = network_filterset(request)
     context = {
         "filter": filterset,
         "page": paginate(request, filterset.qs, NETWORKS_PER_PAGE),
@@ -24,6 +38,58 @@ def network_list(request):
         "nav": "networks",
     }
     return render_list(request, "networks/network_list.html", context)
+
+
+def network_columns(request) -> list[Column]:
+    return [
+        Column("name", "Name", lambda network: network.name),
+        Column("short_name", "Kurzname", lambda network: network.short_name),
+        Column("slug", "Kürzel", lambda network: network.slug),
+        Column("kind", "Art", lambda network: network.kind, text=lambda network: network.get_kind_display()),
+        Column("status", "Status", lambda network: network.status, text=lambda network: network.get_status_display()),
+        Column(
+            "states",
+            "Bundesländer",
+            lambda network: [state.slug for state in network.states.all()],
+            text=lambda network: [state.name for state in network.states.all()],
+        ),
+        # JSON: the first day of the period plus its precision; CSV: the period as the page writes it.
+        Column("started_on", "Beginn", lambda network: network.started_on, text=lambda n: n.started_display),
+        Column(
+            "started_precision",
+            "Genauigkeit des Beginns",
+            lambda network: network.started_precision if network.started_on else None,
+            text=lambda network: network.get_started_precision_display() if network.started_on else "",
+        ),
+        Column("ended_on", "Ende", lambda network: network.ended_on, text=lambda network: network.ended_display),
+        Column(
+            "ended_precision",
+            "Genauigkeit des Endes",
+            lambda network: network.ended_precision if network.ended_on else None,
+            text=lambda network: network.get_ended_precision_display() if network.ended_on else "",
+        ),
+        Column("member_count", "Mitgliedsstädte im Verzeichnis", lambda network: network.member_count),
+        Column("declared_member_count", "Angegebene Zahl der Mitgliedsstädte", lambda n: n.declared_member_count),
+        Column("host", "Träger", lambda network: network.host.name if network.host else None),
+        Column(
+            "parent",
+            "Übergeordnetes Netzwerk",
+            lambda network: network.parent.slug if network.parent else None,
+            text=lambda network: network.parent.name if network.parent else "",
+        ),
+        Column("website", "Website", lambda network: network.website),
+        Column("url", "Seite im Verzeichnis", lambda n: request.build_absolute_uri(n.get_absolute_url())),
+    ]
+
+
+def network_export(request, fmt):
+    """The filtered networks of /netzwerke/ as CSV or JSON, in the page's order."""
+    filterset = network_filterset(request)
+    if error := bad_filter_response(filterset, fmt):
+        return error
+    return export_response(
+        filterset.qs, network_columns(request), fmt=fmt, stem="engagierte-stadt-netzwerke", filterset=filterset
+    )
 
 
 def network_detail(request, slug):
@@ -68,10 +134,14 @@ def network_detail(request, slug):
     return render(request, "networks/network_detail.html", context)
 
 
+def matrix_filterset(request) -> MatrixFilterSet:
+    return MatrixFilterSet(request.GET or None, queryset=City.objects.active().with_state().order_by("name"))
+
+
 @vary_on_htmx
 def membership_matrix(request):
     """Towns as rows, networks as columns: who belongs to which network, at a glance."""
-    filterset = MatrixFilterSet(request.GET or None, queryset=City.objects.active().with_state().order_by("name"))
+    filterset = matrix_filterset(request)
     page = paginate(request, filterset.qs, MATRIX_ROWS_PER_PAGE)
     cities = list(page.object_list)
     networks = list(filterset.networks())
@@ -90,3 +160,38 @@ def membership_matrix(request):
         "nav": "networks",
     }
     return render_list(request, "networks/matrix.html", context)
+
+
+def matrix_export(request, fmt):
+    """The whole filtered matrix: in CSV a column per network with "x" for a member; in JSON each town
+    with the slugs of its networks (among the columns), the columns listed in the envelope."""
+    filterset = matrix_filterset(request)
+    if error := bad_filter_response(filterset, fmt):
+        return error
+    cities = list(filterset.qs)
+    networks = list(filterset.networks())
+    memberships = set(
+        Membership.objects.current()
+        .filter(city__in=filterset.qs.values("pk"), network__in=[network.pk for network in networks])
+        .values_list("city_id", "network_id")
+    )
+    if fmt == "csv":
+        rows = (
+            [city.official_name, city.state.name]
+            + ["x" if (city.pk, network.pk) in memberships else "" for network in networks]
+            for city in cities
+        )
+        content = write_csv(["Stadt", "Bundesland", *(network.name for network in networks)], rows)
+    else:
+        towns = [
+            {
+                "name": city.official_name,
+                "slug": city.slug,
+                "state": city.state.slug,
+                "networks": [network.slug for network in networks if (city.pk, network.pk) in memberships],
+            }
+            for city in cities
+        ]
+        columns = [{"slug": network.slug, "name": network.name, "kind": network.kind} for network in networks]
+        content = write_json(towns, filters=applied_filters(filterset), networks=columns)
+    return download(content, "engagierte-stadt-mitgliedschaften", fmt)
