@@ -83,7 +83,10 @@ def meeting_event(meeting: Meeting, *, url: str, stamp: datetime.datetime) -> Ev
     cancelled = meeting.status == MeetingStatus.CANCELLED
     event = Event()
     event.add("uid", meeting_uid(meeting))
+    # DTSTAMP: when this calendar was generated (RFC 5545 with METHOD); LAST-MODIFIED lets calendar
+    # apps see which meetings really changed since they last fetched the feed.
     event.add("dtstamp", stamp)
+    event.add("last-modified", meeting.modified_at.astimezone(datetime.UTC).replace(microsecond=0))
     event.add("dtstart", start)
     if end is not None:
         event.add("dtend", end)

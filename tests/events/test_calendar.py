@@ -265,3 +265,17 @@ def test_dtstamp_is_the_time_of_the_request_in_utc(client, demo):
 
     assert event.decoded("DTSTAMP") >= before
     assert event.decoded("DTSTAMP").utcoffset() == datetime.timedelta(0)
+
+
+def test_events_carry_the_time_of_the_meetings_last_change(client, demo):
+    import icalendar
+
+    from events.models import Meeting
+
+    calendar = icalendar.Calendar.from_ical(client.get("/treffen/kalender.ics").content)
+    events = {str(event["UID"]): event for event in calendar.walk("VEVENT")}
+    assert events
+    for meeting in Meeting.objects.all():
+        uid = f"meeting-{meeting.pk}@engagierte-stadt-verzeichnis"
+        if uid in events:
+            assert events[uid].decoded("LAST-MODIFIED") == meeting.modified_at.replace(microsecond=0)
