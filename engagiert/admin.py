@@ -246,11 +246,11 @@ class DirectoryUserAdmin(UserAdmin):
     list_display = ["username", "email", "first_name", "last_name", "is_staff", "roles_display"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("groups")
+        return permissions.with_roles(super().get_queryset(request))
 
     @admin.display(description="Rollen")
     def roles_display(self, obj):
-        return ", ".join(permissions.roles(obj)) or "–"
+        return ", ".join(permissions.role_names(obj)) or "–"
 
 
 # --- the Papierkorb: deleted towns, networks and meetings, restored by the office ----------------

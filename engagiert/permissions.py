@@ -63,6 +63,14 @@ def coordinated_city_ids(user) -> frozenset[int]:
     )
 
 
+def _running_terms(today: datetime.date | None = None) -> Q:
+    """Seat terms that run today: elected (or without a known election date) and not ended."""
+    day = today or timezone.localdate()
+    elected = Q(elected_on__isnull=True) | Q(elected_on__lte=day)
+    running = Q(term_ends_on__isnull=True) | Q(term_ends_on__gte=day)
+    return elected & running
+
+
 def spoken_network_ids(user, today: datetime.date | None = None) -> frozenset[int]:
     """Networks the user speaks for: a current seat held by the user's person, or an editor assignment."""
     if not is_signed_in(user):
@@ -70,11 +78,7 @@ def spoken_network_ids(user, today: datetime.date | None = None) -> frozenset[in
     from networks.models import NetworkEditor, SeatTerm
 
     def compute():
-        day = today or timezone.localdate()
-        seats = SeatTerm.objects.filter(person__user=user).filter(
-            Q(elected_on__isnull=True) | Q(elected_on__lte=day),
-            Q(term_ends_on__isnull=True) | Q(term_ends_on__gte=day),
-        )
+        seats = SeatTerm.objects.filter(person__user=user).filter(_running_terms(today))
         return frozenset(seats.values_list("seat__network_id", flat=True)) | frozenset(
             NetworkEditor.objects.filter(user=user).values_list("network_id", flat=True)
         )
@@ -92,14 +96,36 @@ def is_spokesperson(user) -> bool:
 
 def roles(user) -> list[str]:
     """The German names of the user's roles, for the page header and the admin."""
-    names = []
-    if is_office(user):
-        names.append("Programmbüro")
-    if is_coordinator(user):
-        names.append("Koordination")
-    if is_spokesperson(user):
-        names.append("Sprecherrat")
-    return names
+    return _role_names(is_office(user), is_coordinator(user), is_spokesperson(user))
+
+
+def _role_names(office: bool, coordinator: bool, spokesperson: bool) -> list[str]:
+    held = (("Programmbüro", office), ("Koordination", coordinator), ("Sprecherrat", spokesperson))
+    return [name for name, has_role in held if has_role]
+
+
+def with_roles(users: QuerySet) -> QuerySet:
+    """Users annotated with what `role_names()` needs: the rules of `roles()`, for a whole list in one query."""
+    from django.contrib.auth.models import Group
+    from django.db.models import Exists, OuterRef
+
+    from cities.models import CityCoordinator
+    from networks.models import NetworkEditor, SeatTerm
+
+    account = OuterRef("pk")
+    return users.annotate(
+        office_member=Exists(Group.objects.filter(name=OFFICE_GROUP, user=account)),
+        coordinates=Exists(CityCoordinator.objects.filter(user=account)),
+        edits=Exists(NetworkEditor.objects.filter(user=account)),
+        holds_seat=Exists(SeatTerm.objects.filter(_running_terms(), person__user=account)),
+    )
+
+
+def role_names(user) -> list[str]:
+    """`roles()` for a user from `with_roles()`, without further queries."""
+    if not (user.is_active and user.is_authenticated):
+        return []
+    return _role_names(user.is_superuser or user.office_member, user.coordinates, user.edits or user.holds_seat)
 
 
 def start_page(user) -> str:
