@@ -144,7 +144,23 @@ class PreviewForm(forms.Form):
     outcomes = forms.CharField(required=False)
 
 
-class PhotoForm(forms.ModelForm):
+class ReencodedPhotoMixin:
+    """Saves the checked and re-encoded files (events.images) that the form's clean step put in `self.web`."""
+
+    web = None
+
+    def save(self, commit=True):
+        photo = super().save(commit=False)
+        if self.web is not None:
+            photo.image = self.web.image
+            photo.thumbnail = self.web.thumbnail
+            photo.width, photo.height = self.web.width, self.web.height
+        if commit:
+            photo.save()
+        return photo
+
+
+class PhotoForm(ReencodedPhotoMixin, forms.ModelForm):
     # A plain file field: events.images decides by the content, with German messages.
     upload = forms.FileField(
         label="Foto",
@@ -165,26 +181,13 @@ class PhotoForm(forms.ModelForm):
 
     field_order = ["upload", "alt_text", "credit", "caption"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.web = None
-
     def clean_upload(self):
         upload = self.cleaned_data["upload"]
         self.web = images.web_images(upload)
         return upload
 
-    def save(self, commit=True):
-        photo = super().save(commit=False)
-        photo.image = self.web.image
-        photo.thumbnail = self.web.thumbnail
-        photo.width, photo.height = self.web.width, self.web.height
-        if commit:
-            photo.save()
-        return photo
 
-
-class AdminPhotoForm(forms.ModelForm):
+class AdminPhotoForm(ReencodedPhotoMixin, forms.ModelForm):
     """The admin's photo rows: a newly chosen file passes the same checks and re-encoding as in /redaktion/."""
 
     class Meta:
@@ -195,13 +198,3 @@ class AdminPhotoForm(forms.ModelForm):
         image = self.cleaned_data.get("image")
         self.web = images.web_images(image) if image and "image" in self.changed_data else None
         return image
-
-    def save(self, commit=True):
-        photo = super().save(commit=False)
-        if getattr(self, "web", None) is not None:
-            photo.image = self.web.image
-            photo.thumbnail = self.web.thumbnail
-            photo.width, photo.height = self.web.width, self.web.height
-        if commit:
-            photo.save()
-        return photo
