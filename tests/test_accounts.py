@@ -27,12 +27,6 @@ ADMIN_LOGIN = "/admin/login/"
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The default hasher is slow on purpose; these tests hash passwords often."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def fresh_cache():
     """The reset-mail counters live in the cache; every test starts without any."""
     from django.core.cache import cache

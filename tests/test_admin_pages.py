@@ -51,12 +51,6 @@ REGISTERED = {
 }
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The admin_user fixture hashes a password per test; the default hasher is slow on purpose."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def objects(settings, tmp_path):
     """One object of every model, linked the way the real data is."""

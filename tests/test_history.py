@@ -15,11 +15,6 @@ STENDAL = "stendal"
 NEW_DESCRIPTION = ("Stendal stärkt das Engagement in der Altmark. " * 4).strip()
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def history_url(obj) -> str:
     opts = obj._meta
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[obj.pk])

@@ -21,11 +21,6 @@ MEETING = "gruendungstreffen-landesnetzwerk-sachsen-anhalt-2025"
 NETWORK = "landesnetzwerk-engagierte-staedte-sachsen-anhalt"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def admin_change_url(obj) -> str:
     opts = obj._meta
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])

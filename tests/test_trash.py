@@ -23,11 +23,6 @@ TINY_GIF = (
 TRASH = reverse("admin:engagiert_deletedentry_changelist")
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def admin_url(obj_or_model, view, *args):
     opts = obj_or_model._meta
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
