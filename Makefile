@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate demo superuser check-python clean
+.PHONY: run test serve install migrate demo superuser check-python clean
 
 run: install ## Install, load the demo network into SQLite and serve it on http://127.0.0.1:8000/
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
@@ -18,6 +18,11 @@ run: install ## Install, load the demo network into SQLite and serve it on http:
 
 test: install ## Install and run the whole test suite (SQLite unless DATABASE_URL is set)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+serve: install ## The production profile: migrate, collect static files, gunicorn (README "Running it for real")
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput -v 0
+	exec $(BIN)/gunicorn -c gunicorn.conf.py engagiert.wsgi
 
 install: $(VENV)/.installed
 
@@ -36,6 +41,10 @@ check-python:
 
 superuser: install ## Create an account for the admin
 	DEBUG=true $(BIN)/python manage.py createsuperuser
+
+.PHONY: bench
+bench: ## Benchmark on PostgreSQL with a large directory; writes docs/performance.md (BENCH_ARGS=--fresh rebuilds the data)
+	bash bench/run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

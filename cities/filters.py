@@ -6,8 +6,9 @@ Parameter names are German because they appear in the visitor's address bar
 
 import django_filters
 from django import forms
+from django.apps import apps
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import F
+from django.db.models import F, Q
 
 from cities.models import PROGRAMME_START_YEAR, City, CoordinationModel, SizeClass, State
 from networks.models import Network, NetworkKind
@@ -88,6 +89,15 @@ class CityFilterSet(django_filters.FilterSet):
         widget=forms.CheckboxSelectMultiple,
     )
     art = choice_filter("Art des Netzwerks", NetworkKind.choices, method="filter_network_kinds")
+    # Not a choice in the form: meeting pages link here ("?treffen=<slug>") for all the towns of a
+    # meeting; the form carries it on hidden. The meeting model is looked up lazily (events depends on cities).
+    treffen = django_filters.ModelMultipleChoiceFilter(
+        label="Treffen",
+        method="filter_meetings",
+        to_field_name="slug",
+        queryset=lambda request: apps.get_model("events", "Meeting").objects.all(),
+        widget=forms.MultipleHiddenInput,
+    )
     seit_von = YearFilter(label="Dabei seit (von)", field_name="joined_year", lookup_expr="gte")
     seit_bis = YearFilter(label="Dabei seit (bis)", field_name="joined_year", lookup_expr="lte")
     groesse = django_filters.ChoiceFilter(
@@ -124,6 +134,15 @@ class CityFilterSet(django_filters.FilterSet):
 
     def filter_networks(self, queryset, name, value):
         return queryset.in_networks(value) if value else queryset
+
+    def filter_meetings(self, queryset, name, value):
+        """Towns that take part in or host any of the meetings."""
+        if not value:
+            return queryset
+        meeting = apps.get_model("events", "Meeting")
+        attending = meeting.participating_cities.through.objects.filter(meeting__in=value).values("city_id")
+        hosting = meeting.host_cities.through.objects.filter(meeting__in=value).values("city_id")
+        return queryset.filter(Q(pk__in=attending) | Q(pk__in=hosting))
 
     def filter_network_kinds(self, queryset, name, value):
         return queryset.in_network_kinds(value) if value else queryset

@@ -1,12 +1,14 @@
 """Member towns of the programme, the states they lie in, and the local actors."""
 
 import datetime
+import math
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Cast, Coalesce, Floor
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -36,9 +38,19 @@ class SearchableQuerySet(models.QuerySet):
 
 class StateQuerySet(models.QuerySet):
     def with_directory_figures(self):
-        """Each state with its number of active member towns and its partnership, in one query."""
+        """Each state with its number of active member towns and its partnership, in one query.
+
+        The count is a subquery per state, not a join over all towns grouped by state, so that
+        further per-state figures can be added beside it without multiplying rows."""
+        active_towns = (
+            City.objects.filter(state=models.OuterRef("pk"), active=True)
+            .order_by()
+            .values("state")
+            .annotate(count=models.Count("pk"))
+            .values("count")
+        )
         return self.select_related("partnership").annotate(
-            city_count=models.Count("cities", filter=Q(cities__active=True), distinct=True)
+            city_count=Coalesce(models.Subquery(active_towns), 0)
         )
 
 
@@ -229,12 +241,20 @@ class CityQuerySet(SearchableQuerySet):
         return self.filter(state=state)
 
     def in_networks(self, networks):
-        """Towns that are current members of any of the networks."""
-        return self.filter(memberships__network__in=networks, memberships__until__isnull=True).distinct()
+        """Towns that are current members of any of the networks.
+
+        A subquery rather than a join: no duplicate rows, so no DISTINCT over every column of the
+        town (which made the database sort all matching rows, and the directory's count twice)."""
+        return self.filter(pk__in=self._current_memberships().filter(network__in=networks).values("city_id"))
 
     def in_network_kinds(self, kinds):
         """Towns that are current members of a network of any of the kinds."""
-        return self.filter(memberships__network__kind__in=kinds, memberships__until__isnull=True).distinct()
+        return self.filter(pk__in=self._current_memberships().filter(network__kind__in=kinds).values("city_id"))
+
+    def _current_memberships(self):
+        from networks.models import Membership
+
+        return Membership.objects.current()
 
     def of_size(self, size_class: str):
         low, high = SIZE_CLASS_BOUNDS[SizeClass(size_class)]
@@ -262,20 +282,84 @@ class CityQuerySet(SearchableQuerySet):
             )
         )
 
-    def map_points(self) -> list[dict]:
-        """Name, link and coordinates of every town in the set, for the map (one query, no model instances)."""
-        rows = self.filter(latitude__isnull=False, longitude__isnull=False).order_by().values(
-            "name", "prefix", "slug", "latitude", "longitude"
+    def map_points(self, limit: int | None = None) -> "MapPoints":
+        """The towns of the set as points for the map; two queries, no model instances.
+
+        Up to `limit` towns (default `MAP_POINT_LIMIT`) each get their own linked point. A larger
+        set is drawn as a density map: the towns are gathered into the cells of a fixed grid (a few
+        hundred over Germany at most, however many towns there are); a cell with one town keeps its
+        linked point, a cell with several becomes one larger, unlinked dot titled with their number.
+        `clustered` on the result says which of the two it is. Both queries run every time, so a
+        page needs as many queries for ten towns as for ten thousand.
+        """
+        limit = MAP_POINT_LIMIT if limit is None else limit
+        located = self.model.objects.filter(
+            pk__in=self.order_by().values("pk"), latitude__isnull=False, longitude__isnull=False
+        ).order_by()
+        rows = list(located.values_list("latitude", "longitude", "name", "prefix", "slug")[: limit + 1])
+        latitude, longitude = Cast("latitude", models.FloatField()), Cast("longitude", models.FloatField())
+        cells = list(
+            located.annotate(
+                cell_y=Cast(Floor(latitude / MAP_CELL_LATITUDE), models.IntegerField()),
+                cell_x=Cast(Floor(longitude / MAP_CELL_LONGITUDE), models.IntegerField()),
+            )
+            .values("cell_y", "cell_x")
+            .annotate(
+                count=models.Count("pk"),
+                latitude=models.Avg(latitude),
+                longitude=models.Avg(longitude),
+                name=models.Min("name"),
+                prefix=models.Min("prefix"),
+                slug=models.Min("slug"),
+            )
+            .order_by("cell_y", "cell_x")
         )
-        return [
-            {
-                "name": f"{row['prefix']} {row['name']}".strip(),
-                "url": reverse("cities:city_detail", args=[row["slug"]]),
-                "latitude": row["latitude"],
-                "longitude": row["longitude"],
-            }
-            for row in rows
-        ]
+        if len(rows) <= limit:
+            return MapPoints(_town_point(*row) for row in rows)
+        points = MapPoints(clustered=True)
+        for cell in cells:
+            count = cell["count"]
+            if count == 1:  # name, prefix and slug are the one town's
+                town = (cell["latitude"], cell["longitude"], cell["name"], cell["prefix"], cell["slug"])
+                points.append(_town_point(*town))
+                continue
+            size = next(size for bound, size in CLUSTER_SIZES if count <= bound)
+            points.append(
+                {
+                    "name": f"{count} Engagierte Städte in dieser Gegend",
+                    "url": None,
+                    "latitude": cell["latitude"],
+                    "longitude": cell["longitude"],
+                    "css_class": f"is-cluster is-cluster-{size}",
+                }
+            )
+        return points
+
+
+# Up to this many towns, the map draws every town as its own linked point.
+MAP_POINT_LIMIT = 100
+# Above it, towns are gathered into grid cells of this size (degrees; about 55 by 52 km).
+MAP_CELL_LATITUDE = 0.5
+MAP_CELL_LONGITUDE = 0.75
+# Size classes of a cell's dot (static/css/site.css): up to 4 towns "s", up to 19 "m", …
+CLUSTER_SIZES = ((4, "s"), (19, "m"), (99, "l"), (math.inf, "xl"))
+
+
+class MapPoints(list):
+    """Points for `engagiert.maps.render_germany_map`; `clustered` when cells stand for several towns."""
+
+    def __init__(self, iterable=(), *, clustered: bool = False):
+        super().__init__(iterable)
+        self.clustered = clustered
+
+
+def _town_point(latitude, longitude, name, prefix, slug) -> dict:
+    return {
+        "name": f"{prefix} {name}".strip(),
+        "url": reverse("cities:city_detail", args=[slug]),
+        "latitude": latitude,
+        "longitude": longitude,
+    }
 
 
 class City(VersionedModel):

@@ -1,4 +1,5 @@
-from django.db.models import Prefetch, Q
+from django.db.models import Count, F, OuterRef, Prefetch, Subquery, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.shortcuts import get_object_or_404, render
 
 from cities.filters import CityFilterSet
@@ -7,10 +8,37 @@ from engagiert import seo
 from engagiert.exports import Column, bad_filter_response, export_response
 from engagiert.listing import filter_chips, paginate, render_list, vary_on_htmx
 from engagiert.maps import render_germany_map
+from events.filters import meeting_ids_of_towns
 from events.models import Meeting
+from networks.filters import network_picker
 from networks.models import Membership, Network, NetworkKind, PartnershipCommitment, kind_order
 
 CITIES_PER_PAGE = 24
+# Fragments of /staedte/ for htmx: "?teil=karte" the map, "?teil=netzwerke" the network picker's choices.
+PART_PARAM = "teil"
+# Town cards of /staedte/: networks named per town (the town page names them all).
+CARD_NETWORKS_SHOWN = 6
+# Town page: fellow members named per network, meetings listed.
+FELLOWS_SHOWN = 10
+TOWN_MEETINGS_SHOWN = 10
+# State page: towns and networks listed (the directories list them all, filtered by the state).
+STATE_CITIES_SHOWN = 30
+STATE_NETWORKS_SHOWN = 20
+# State list: networks named per state.
+STATE_LIST_NETWORKS_SHOWN = 4
+
+
+def fragment_part(request) -> str | None:
+    """The part an htmx request asks for ("karte", "netzwerke"), or None for the results or a full page."""
+    if request.htmx and not (request.htmx.boosted or request.htmx.history_restore_request):
+        return request.GET.get(PART_PARAM, "results")
+    return None
+
+
+def capped(queryset, limit: int) -> tuple[list, int]:
+    """The first `limit` objects and the number of all, in one query (a window count)."""
+    items = list(queryset.annotate(total_count=Window(Count("pk")))[:limit])
+    return items, (items[0].total_count if items else 0)
 
 
 def city_filterset(request) -> CityFilterSet:
@@ -22,15 +50,36 @@ def city_filterset(request) -> CityFilterSet:
 def city_list(request):
     filterset = city_filterset(request)
     cities = filterset.qs
+    part = fragment_part(request)
+    if part == "karte":
+        # The map of an htmx result list comes in a request of its own, so the results stay small.
+        return render(request, "cities/city_list.html#map", map_context(cities))
+    picker = network_picker(filterset, kinds_field="art")
+    if part == "netzwerke":
+        return render(request, "networks/network_picker.html#choices", {"picker": picker})
     page = paginate(request, cities.with_current_networks(), CITIES_PER_PAGE)
+    for city in page.object_list:
+        tags = [m for m in city.current_memberships if m.network.kind != NetworkKind.FEDERAL]
+        city.network_tags, city.more_networks = tags[:CARD_NETWORKS_SHOWN], len(tags) - CARD_NETWORKS_SHOWN
     context = {
         "filter": filterset,
+        "picker": picker,
         "page": page,
         "chips": filter_chips(filterset) if filterset.is_bound else [],
-        "map": render_germany_map(cities.map_points(), title="Karte der gefundenen Engagierten Städte"),
+        "lazy_map": part is not None,
         "nav": "cities",
     }
+    if part is None:
+        context.update(map_context(cities))
     return render_list(request, "cities/city_list.html", context)
+
+
+def map_context(cities) -> dict:
+    points = cities.map_points()
+    return {
+        "map": render_germany_map(points, title="Karte der gefundenen Engagierten Städte"),
+        "map_clustered": points.clustered,
+    }
 
 
 def city_columns(request) -> list[Column]:
@@ -84,13 +133,9 @@ def city_export(request, fmt):
 
 
 def city_detail(request, slug):
-    fellow_members = (
-        Membership.objects.current().exclude(network__kind=NetworkKind.FEDERAL).select_related("city__state")
-    )
     memberships = (
         Membership.objects.current()
         .select_related("network", "subgroup")
-        .prefetch_related(Prefetch("network__memberships", queryset=fellow_members, to_attr="current_members"))
         .alias(kind_order=kind_order("network__kind"))
         .order_by("kind_order", "network__name")
     )
@@ -102,13 +147,17 @@ def city_detail(request, slug):
         ),
         slug=slug,
     )
-    meetings = (
-        Meeting.objects.filter(Q(participating_cities=city) | Q(host_cities=city) | Q(place_city=city))
-        .distinct()
-        .with_relations()
+    meetings, meeting_count = capped(
+        Meeting.objects.filter(pk__in=meeting_ids_of_towns([city])).with_relations(),
+        TOWN_MEETINGS_SHOWN,
     )
+    fellows = {}
+    for fellow in town_fellows(city):
+        fellows.setdefault(fellow.network_id, []).append(fellow)
     for membership in city.current_memberships:
-        membership.fellows = [m.city for m in membership.network.current_members if m.city_id != city.pk]
+        shown = fellows.get(membership.network_id, [])
+        membership.fellows = [fellow.city for fellow in shown]
+        membership.more_fellows = shown[0].fellow_count - len(shown) if shown else 0
     tandem_partners = {
         fellow
         for membership in city.current_memberships
@@ -118,6 +167,7 @@ def city_detail(request, slug):
     context = {
         "city": city,
         "meetings": meetings,
+        "meeting_count": meeting_count,
         "tandem_partners": sorted(tandem_partners, key=lambda other: other.name),
         "jsonld": seo.city_jsonld(request, city),
         "map": render_germany_map(
@@ -130,11 +180,51 @@ def city_detail(request, slug):
     return render(request, "cities/city_detail.html", context)
 
 
-def state_list(request):
-    states = State.objects.with_directory_figures().prefetch_related(
-        Prefetch("networks", queryset=Network.objects.exclude(kind=NetworkKind.FEDERAL).order_by("name"))
+def town_fellows(city) -> list[Membership]:
+    """The first `FELLOWS_SHOWN` active fellow members (by name) of each of the town's networks but
+    the federal one, each with `fellow_count`, the number of all of them (as many as the directory
+    lists for the network, the town itself aside); one query."""
+    per_network = {"partition_by": [F("network_id")]}
+    return list(
+        Membership.objects.current()
+        .filter(network__in=Membership.objects.current().filter(city=city).values("network_id"))
+        .exclude(network__kind=NetworkKind.FEDERAL)
+        .exclude(city=city)
+        .filter(city__active=True)
+        .select_related("city__state")
+        .annotate(
+            position=Window(RowNumber(), order_by=[F("city__name").asc(), F("city_id").asc()], **per_network),
+            fellow_count=Window(Count("pk"), **per_network),
+        )
+        .filter(position__lte=FELLOWS_SHOWN)
+        .order_by("network_id", "position")
     )
+
+
+def state_list(request):
+    shown_networks = Network.objects.exclude(kind=NetworkKind.FEDERAL).in_kind_order()[:STATE_LIST_NETWORKS_SHOWN]
+    states = (
+        State.objects.with_directory_figures()
+        .annotate(network_count=network_count_of_state())
+        .prefetch_related(Prefetch("networks", queryset=shown_networks, to_attr="shown_networks"))
+    )
+    states = list(states)
+    for state in states:
+        state.more_networks = state.network_count - len(state.shown_networks)
     return render(request, "cities/state_list.html", {"states": states, "nav": "states"})
+
+
+def network_count_of_state():
+    """The number of networks (but the federal one) a state takes part in, as a subquery."""
+    links = (
+        Network.states.through.objects.filter(state=OuterRef("pk"))
+        .exclude(network__kind=NetworkKind.FEDERAL)
+        .order_by()
+        .values("state")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(links), 0)
 
 
 def state_detail(request, slug):
@@ -146,13 +236,18 @@ def state_detail(request, slug):
         ),
         slug=slug,
     )
-    cities = City.objects.active().in_state(state).with_state().with_current_networks()
-    networks = Network.objects.filter(states=state).with_member_count().in_kind_order()
+    cities = City.objects.active().in_state(state)
+    networks, network_count = capped(
+        Network.objects.filter(states=state).with_member_count().in_kind_order(), STATE_NETWORKS_SHOWN
+    )
+    points = cities.map_points()
     context = {
         "state": state,
-        "cities": cities,
+        "cities": cities.order_by("name")[:STATE_CITIES_SHOWN],
         "networks": networks,
-        "map": render_germany_map(cities.map_points(), highlight_states=[state.code], title=f"Engagierte Städte in {state}"),
+        "network_count": network_count,
+        "map": render_germany_map(points, highlight_states=[state.code], title=f"Engagierte Städte in {state}"),
+        "map_clustered": points.clustered,
         "nav": "states",
     }
     return render(request, "cities/state_detail.html", context)

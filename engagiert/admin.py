@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import router, transaction
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -179,6 +180,11 @@ class DirectoryAdmin(ScopedPermissionsMixin, TrashMixin, ReadableHistoryMixin, S
         if request.method == "POST" and not permissions.may_restore_history(request.user):
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def response_action(self, request, queryset, **kwargs):
+        # Admin actions (publish, withdraw, delete …) change several rows: all of them or none.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().response_action(request, queryset, **kwargs)
 
 
 class ScopedInline(VersionedInlineMixin, ScopedPermissionsMixin):

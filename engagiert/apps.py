@@ -24,3 +24,7 @@ class EngagiertConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(ensure_office_group, dispatch_uid="engagiert.ensure_office_group")
+
+        from engagiert.caching import connect_signals
+
+        connect_signals()

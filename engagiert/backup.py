@@ -54,6 +54,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
+from engagiert.caching import directory_changed
 from engagiert.permissions import OFFICE_GROUP
 
 FORMAT = "engagiert-backup"
@@ -83,11 +84,13 @@ def backup_models() -> list[type[models.Model]]:
     from django.contrib.admin.models import LogEntry
     from django.contrib.auth import get_user_model
 
+    from engagiert.models import DirectoryVersion
     from engagiert.trash import _insert_order
 
     chosen = [Group, get_user_model(), LogEntry]
     for label in DIRECTORY_APPS:
-        chosen.extend(apps.get_app_config(label).get_models())
+        # The page cache's token is not data: a restore writes a fresh one.
+        chosen.extend(model for model in apps.get_app_config(label).get_models() if model is not DirectoryVersion)
     with_links = []
     for model in chosen:
         with_links.append(model)
@@ -217,8 +220,7 @@ def write_backup(target: str | os.PathLike | None = None, using: str = DEFAULT_D
             member = f"media/{name}"
             (tmp / member).parent.mkdir(parents=True, exist_ok=True)
             with default_storage.open(name, "rb") as source, open(tmp / member, "wb") as out:
-                for block in iter(lambda: source.read(1 << 20), b""):
-                    out.write(block)
+                out.writelines(iter(lambda: source.read(1 << 20), b""))
             members[member] = {"sha256": _sha256(tmp / member), "size": (tmp / member).stat().st_size}
             media.append(name)
 
@@ -408,6 +410,8 @@ def restore_backup(archive: str | os.PathLike, using: str = DEFAULT_DB_ALIAS) ->
                     + (f" … und {len(reasons) - 5} weitere Tabellen." if len(reasons) > 5 else "")
                     + " Es wurde nichts geändert."
                 )
+            # Every cached page is stale once the restore commits.
+            directory_changed()
             # What migrate created is replaced by the archive's rows, with the archive's numbers.
             Group.objects.using(using).filter(name=OFFICE_GROUP).delete()
             State.objects.using(using).all().delete()

@@ -14,6 +14,7 @@ import copy
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import router, transaction
 from django.db.models import ForeignKey, ManyToManyField
 from django.http import HttpResponseRedirect
 from django.utils.html import conditional_escape
@@ -120,7 +121,11 @@ class ReadableHistoryMixin:
         view = copy.copy(self)
         view.prepopulated_fields = self.get_prepopulated_fields(request)
         try:
-            return super(ReadableHistoryMixin, view).history_form_view(request, object_id, version_id, extra_context)
+            # Restoring saves the row, its links and the log entry: all of it or, on any failure, nothing.
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                return super(ReadableHistoryMixin, view).history_form_view(
+                    request, object_id, version_id, extra_context
+                )
         except StaleEditError as error:
             self.message_user(request, stale_message(error.instance, error.instance.version), messages.ERROR)
             return HttpResponseRedirect(request.path)

@@ -65,3 +65,24 @@ class DeletedEntry(models.Model):
     @property
     def is_restored(self) -> bool:
         return self.restored_at is not None
+
+
+class DirectoryVersion(models.Model):
+    """One row naming the state of the public directory: a fresh token after every change.
+
+    The page cache (`engagiert.caching`) keys cached pages and their ETags on the token, so an
+    edit in the admin, in /redaktion/ or by an import makes every cached page unreachable at
+    once, in every app process that shares the database. A token rather than a counter, so
+    that a database rebuilt from scratch or from a backup can never meet old cache entries.
+    Not part of backups: a restore writes a fresh token.
+    """
+
+    token = models.CharField("Kennung", max_length=32)
+    changed_at = models.DateTimeField("Geändert am", default=timezone.now)
+
+    class Meta:
+        verbose_name = "Stand des Verzeichnisses"
+        verbose_name_plural = "Stand des Verzeichnisses"
+
+    def __str__(self):
+        return f"{self.token} ({self.changed_at:%d.%m.%Y %H:%M:%S})"

@@ -12,6 +12,8 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from engagiert.logs import JSON_FORMATTER
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -81,9 +83,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Permissions-Policy: no camera, microphone, geolocation … for this page or anything it embeds.
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     # Open CORS for the read-only API under /api/ only (CORS_URLS_REGEX below).
     "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages leave compressed; static files come precompressed from WhiteNoise.
+    "django.middleware.gzip.GZipMiddleware",
+    # Anonymous public pages from the cache, with ETag/Last-Modified (engagiert/caching.py). A hit
+    # is answered here, before sessions, CSRF and messages; the stored page keeps the headers the
+    # middleware below added when it was rendered (CSP, X-Frame-Options, Vary).
+    "engagiert.caching.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -111,7 +121,6 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "django.template.context_processors.csp",
             ],
             "builtins": ["django.contrib.humanize.templatetags.humanize", "engagiert.templatetags.site"],
         },
@@ -129,7 +138,7 @@ def database_from_url(url: str) -> dict:
     if parts.scheme == "sqlite":
         path = unquote(parts.path)
         # sqlite:///relative.db keeps a relative path, sqlite:////abs/path.db an absolute one.
-        name = path[1:] if path.startswith("/") else path
+        name = path.removeprefix("/")
         if not name:
             raise ImproperlyConfigured("DATABASE_URL for SQLite needs a file name, e.g. sqlite:///db.sqlite3")
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / name if not name.startswith("/") else name}
@@ -210,7 +219,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
@@ -232,6 +241,46 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 SITE_NAME = "Engagierte Stadt – Netzwerkverzeichnis"
 
+# Cache. With REDIS_URL (e.g. redis://127.0.0.1:6379/0) all app processes, on any number of
+# machines, share one Redis: cached pages, the limits on password-reset mails. Without it each
+# process keeps its own cache in memory, which is right for a single machine.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "engagiert"),
+            "TIMEOUT": 600,
+            # A Redis that does not answer must not hold up the pages (the page cache then renders).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "engagiert",
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 5000)},
+        }
+    }
+# Recently served pages in each process's own memory, in front of Redis: a hit then needs no
+# round trip to Redis (PAGE_CACHE_LOCAL_ENTRIES pages of some 10-50 KB each per process).
+CACHES["pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "engagiert-pages",
+    "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_LOCAL_ENTRIES", 1000)},
+}
+
+# The page cache (engagiert/caching.py): anonymous public pages, invalidated by every edit.
+# Off in development (template changes show at once) and in the test suite (query budgets
+# measure rendering); the cache's own tests switch it on.
+PAGE_CACHE = env_bool("PAGE_CACHE", not (DEBUG or RUNNING_TESTS))
+PAGE_CACHE_LOCAL_ALIAS = "pages"
+PAGE_CACHE_SHARED_ALIAS = "default" if REDIS_URL else None
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+PAGE_CACHE_EXCLUDE = ("/admin/", "/redaktion/", "/media/", "/healthz", "/anmelden/", "/abmelden/", "/passwort-")
+
 # The open-data API (engagiert/api.py) may be read from any web page; nothing else of the site
 # sends CORS headers, and the API only answers GET, so no cookies or credentials are involved.
 CORS_URLS_REGEX = r"^/api/"
@@ -246,7 +295,8 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 # Security. The policy allows nothing but our own origin: no CDN, no third-party fonts or maps.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
-    "script-src": [CSP.SELF, CSP.NONCE],
+    # No inline script at all, so no nonce either: cached pages stay valid under the policy.
+    "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
@@ -259,6 +309,29 @@ SECURE_CSP = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# The directory uses none of these browser features; nothing embedded in it may either.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 SESSION_COOKIE_HTTPONLY = True
 
 if not DEBUG:
@@ -269,11 +342,23 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    # Load balancers ask for /healthz over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# Logs go to standard output: one JSON object per line in production (LOG_FORMAT=json, the
+# default without DEBUG), so a log collector can search by level, logger or status; plain text
+# in development. gunicorn.conf.py writes the access log in the same format.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG or RUNNING_TESTS else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": JSON_FORMATTER,
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 

@@ -42,6 +42,7 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     # Browsers ask for /favicon.ico on pages without an icon link, such as the admin.
     path("favicon.ico", views.favicon),
+    path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     # The read-only open-data API (OParl-like JSON, OpenAPI at /api/openapi.json).
     path("api/", api.urls),

@@ -1,10 +1,16 @@
+import logging
+import sys
 from dataclasses import dataclass
 
-from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.core.cache import cache
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from cities.models import City, Organization
@@ -12,6 +18,8 @@ from engagiert.maps import render_germany_map
 from engagiert.text import fold, visible_text
 from events.models import Meeting, MeetingReport
 from networks.models import Network, StatePartnership
+
+logger = logging.getLogger(__name__)
 
 SEARCH_MAX_LENGTH = 100
 SEARCH_RESULTS_PER_KIND = 20
@@ -95,4 +103,45 @@ def page_not_found(request, exception):
 
 
 def server_error(request):
+    """500, or 503 with a German "back in a moment" page while the database cannot be reached.
+
+    Persistent connections are health-checked before reuse (CONN_HEALTH_CHECKS), so once the
+    database answers again the next request reconnects by itself; no restart is needed.
+    """
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        return database_unavailable()
     return render(request, "500.html", status=500)
+
+
+def database_unavailable() -> HttpResponse:
+    # Rendered without a request context: nothing on it may need the database.
+    response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    response["Retry-After"] = "10"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_safe
+@never_cache
+def healthz(request):
+    """For load balancers and monitoring: 200 while the database answers, 503 otherwise.
+
+    The cache is reported but does not fail the check: without Redis the pages still work.
+    """
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = "ok"
+    except DatabaseError:
+        logger.warning("Health check: database unavailable", exc_info=True)
+        checks["database"] = "unavailable"
+    try:
+        cache.set("healthz", "ok", 10)
+        checks["cache"] = "ok" if cache.get("healthz") == "ok" else "unavailable"
+    except Exception:  # any cache backend error, e.g. redis.ConnectionError
+        logger.warning("Health check: cache unavailable", exc_info=True)
+        checks["cache"] = "unavailable"
+    healthy = checks["database"] == "ok"
+    return JsonResponse({"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503)

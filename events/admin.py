@@ -216,7 +216,7 @@ class MeetingReportAdmin(DirectoryAdmin):
                 continue
             report.status = ReportStatus.PUBLISHED
             report.published_at = report.published_at or now
-            report.save(update_fields=["status", "published_at", "updated_at"])
+            report.save()  # a full save: raises the version, so an editor's older copy is refused
             published += 1
         if published:
             self.message_user(request, f"{reports_text(published)} veröffentlicht.", messages.SUCCESS)
@@ -232,9 +232,14 @@ class MeetingReportAdmin(DirectoryAdmin):
 
     @admin.action(description="Ausgewählte Berichte zurückziehen", permissions=["change"])
     def withdraw_reports(self, request, queryset):
-        count = queryset.filter(status=ReportStatus.PUBLISHED).update(
-            status=ReportStatus.DRAFT, published_at=None, updated_at=timezone.now()
-        )
+        # One save per report, not queryset.update(): every withdrawal gets its history record
+        # and makes the cached public pages stale (the action runs in one transaction).
+        count = 0
+        for report in queryset.filter(status=ReportStatus.PUBLISHED):
+            report.status = ReportStatus.DRAFT
+            report.published_at = None
+            report.save()
+            count += 1
         if count:
             self.message_user(
                 request, f"{reports_text(count)} zurückgezogen und wieder als Entwurf gespeichert.", messages.SUCCESS

@@ -1,18 +1,28 @@
-from django.db.models import Q
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 
-from cities.models import City
+from cities.models import City, Person
+from cities.views import fragment_part
 from engagiert import seo
 from engagiert.exports import Column, applied_filters, bad_filter_response, export_query, export_response
 from engagiert.listing import filter_chips, paginate, render_list, vary_on_htmx
 from events.calendar import build_calendar, calendar_response
 from events.filters import MeetingFilterSet
 from events.models import Meeting
+from networks.filters import network_picker
 from networks.models import Network
 
 PAST_MEETINGS_PER_PAGE = 20
+# The upcoming meetings are paged too ("?anstehend=2"), so that a busy season cannot grow the page.
+UPCOMING_MEETINGS_PER_PAGE = 10
+UPCOMING_PAGE_PARAM = "anstehend"
+# Meeting page: towns and people named (a national meeting may gather hundreds).
+MEETING_TOWNS_SHOWN = 30
+MEETING_PEOPLE_SHOWN = 30
 
 
 def meeting_filterset(request) -> MeetingFilterSet:
@@ -24,11 +34,15 @@ def meeting_filterset(request) -> MeetingFilterSet:
 def meeting_list(request):
     today = timezone.localdate()
     filterset = meeting_filterset(request)
+    picker = network_picker(filterset)
+    if fragment_part(request) == "netzwerke":
+        return render(request, "networks/network_picker.html#choices", {"picker": picker})
     meetings = filterset.qs
     context = {
         "filter": filterset,
-        "upcoming": meetings.upcoming(today).order_by("starts_on", "title"),
-        "past": paginate(request, meetings.past(today), PAST_MEETINGS_PER_PAGE),
+        "picker": picker,
+        "upcoming": joined_late(upcoming_page(request, meetings.upcoming(today).order_by("starts_on", "title"))),
+        "past": joined_late(paginate(request, meetings.past(today), PAST_MEETINGS_PER_PAGE)),
         "chips": filter_chips(filterset) if filterset.is_bound else [],
         "today": today,
         "nav": "meetings",
@@ -36,13 +50,56 @@ def meeting_list(request):
     return render_list(request, "events/meeting_list.html", context)
 
 
+def joined_late(page):
+    """The page's meetings fetched by id: the database sorts the bare meeting rows to find the page's
+    few, and only those are joined with their place and report (with 50,000 meetings sorting the
+    joined rows costs several times as much)."""
+    chosen = page.object_list
+    page.object_list = chosen.model.objects.filter(pk__in=chosen.values("pk")).with_relations().order_by(
+        *chosen.query.order_by or chosen.model._meta.ordering
+    )
+    return page
+
+
+def upcoming_page(request, meetings):
+    try:
+        number = max(int(request.GET.get(UPCOMING_PAGE_PARAM, 1)), 1)
+    except (TypeError, ValueError):
+        number = 1
+    return Paginator(meetings, UPCOMING_MEETINGS_PER_PAGE).get_page(number)
+
+
+def link_count(field: str):
+    """The number of rows a meeting has in one of its many-to-many tables, as a subquery."""
+    through = Meeting._meta.get_field(field).remote_field.through
+    rows = through.objects.filter(meeting=OuterRef("pk")).order_by().values("meeting").annotate(n=Count("pk"))
+    return Coalesce(Subquery(rows.values("n")), 0)
+
+
 def meeting_detail(request, slug):
+    towns = City.objects.order_by("name")
     meeting = get_object_or_404(
-        Meeting.objects.with_relations().prefetch_related(
-            "host_cities", "participating_cities", "participants__organization", "report__photos"
+        Meeting.objects.with_relations()
+        .annotate(
+            host_count=link_count("host_cities"),
+            town_count=link_count("participating_cities"),
+            people_count=link_count("participants"),
+        )
+        .prefetch_related(
+            Prefetch("host_cities", queryset=towns[:MEETING_TOWNS_SHOWN], to_attr="shown_hosts"),
+            Prefetch("participating_cities", queryset=towns[:MEETING_TOWNS_SHOWN], to_attr="shown_towns"),
+            Prefetch(
+                "participants",
+                queryset=Person.objects.select_related("organization").order_by("name")[:MEETING_PEOPLE_SHOWN],
+                to_attr="shown_people",
+            ),
+            "report__photos",
         ),
         slug=slug,
     )
+    meeting.more_hosts = meeting.host_count - len(meeting.shown_hosts)
+    meeting.more_towns = meeting.town_count - len(meeting.shown_towns)
+    meeting.more_people = meeting.people_count - len(meeting.shown_people)
     report = getattr(meeting, "report", None)
     context = {
         "meeting": meeting,

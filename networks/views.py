@@ -1,7 +1,10 @@
-from django.db.models import Prefetch
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
 
 from cities.models import City
+from cities.views import capped
 from engagiert import seo
 from engagiert.exports import (
     Column,
@@ -16,10 +19,20 @@ from engagiert.listing import filter_chips, paginate, render_list, vary_on_htmx
 from engagiert.maps import render_germany_map
 from events.models import Meeting, MeetingReport
 from networks.filters import MatrixFilterSet, NetworkFilterSet
-from networks.models import Campaign, Membership, Network, SeatTerm
+from networks.models import Campaign, Membership, Network, SeatTerm, SubGroup
 
 NETWORKS_PER_PAGE = 30
 MATRIX_ROWS_PER_PAGE = 60
+# The matrix shows this many network columns at a time; "?spalten=2" pages through the others.
+MATRIX_COLUMNS_PER_PAGE = 12
+COLUMN_PAGE_PARAM = "spalten"
+# Network page: member towns, meetings and reports listed (the directories list them all), towns
+# named per campaign, sub-networks named.
+NETWORK_MEMBERS_SHOWN = 50
+NETWORK_MEETINGS_SHOWN = 10
+NETWORK_REPORTS_SHOWN = 5
+CAMPAIGN_CITIES_SHOWN = 20
+CHILDREN_SHOWN = 20
 
 
 def network_filterset(request) -> NetworkFilterSet:
@@ -93,42 +106,63 @@ def network_export(request, fmt):
 
 
 def network_detail(request, slug):
+    children = Network.objects.filter(parent=OuterRef("pk")).order_by().values("parent").annotate(n=Count("pk"))
     network = get_object_or_404(
         Network.objects.with_member_count()
+        .annotate(child_count=Coalesce(Subquery(children.values("n")), 0))
         .select_related("host", "parent")
         .prefetch_related(
             "states",
             "partners",
-            "children",
-            "subgroups",
+            Prefetch("children", queryset=Network.objects.in_kind_order()[:CHILDREN_SHOWN], to_attr="shown_children"),
+            Prefetch(
+                "subgroups",
+                queryset=SubGroup.objects.annotate(
+                    listed_members=Count("memberships", filter=Q(memberships__until__isnull=True))
+                ),
+            ),
             Prefetch("seats__terms", queryset=SeatTerm.objects.select_related("person__city").order_by("-elected_on")),
-            Prefetch("campaigns", queryset=Campaign.objects.prefetch_related("cities")),
+            Prefetch(
+                "campaigns",
+                queryset=Campaign.objects.annotate(city_count=Count("cities")).prefetch_related(
+                    Prefetch(
+                        "cities", queryset=City.objects.order_by("name")[:CAMPAIGN_CITIES_SHOWN], to_attr="shown_cities"
+                    )
+                ),
+            ),
         ),
         slug=slug,
     )
+    for campaign in network.campaigns.all():
+        campaign.more_cities = campaign.city_count - len(campaign.shown_cities)
     members = list(
         Membership.objects.current()
         .filter(network=network)
         .select_related("city__state", "subgroup")
-        .order_by("subgroup__name", "city__name")
+        .order_by("subgroup__name", "city__name")[:NETWORK_MEMBERS_SHOWN]
     )
-    meetings = Meeting.objects.filter(networks=network).with_relations()
-    reports = (
-        MeetingReport.objects.published().filter(meeting__networks=network).select_related("meeting").distinct()
+    meetings, meeting_count = capped(Meeting.objects.filter(networks=network).with_relations(), NETWORK_MEETINGS_SHOWN)
+    reports, report_count = capped(
+        MeetingReport.objects.published().filter(meeting__networks=network).select_related("meeting"),
+        NETWORK_REPORTS_SHOWN,
     )
     member_cities = City.objects.in_networks([network])
+    points = member_cities.map_points()
     context = {
         "network": network,
         "members": members,
-        "member_subgroup_ids": {m.subgroup_id for m in members if m.subgroup_id},
+        "more_members": network.member_count - len(members),
         "meetings": meetings,
+        "meeting_count": meeting_count,
         "reports": reports,
+        "report_count": report_count,
         "jsonld": seo.network_jsonld(request, network, members),
         "map": render_germany_map(
-            member_cities.map_points(),
+            points,
             highlight_states=[state.code for state in network.states.all()],
             title=f"Mitgliedsstädte von {network.name}",
         ),
+        "map_clustered": points.clustered,
         "nav": "networks",
     }
     return render(request, "networks/network_detail.html", context)
@@ -140,11 +174,15 @@ def matrix_filterset(request) -> MatrixFilterSet:
 
 @vary_on_htmx
 def membership_matrix(request):
-    """Towns as rows, networks as columns: who belongs to which network, at a glance."""
+    """Towns as rows, networks as columns: who belongs to which network, at a glance.
+
+    Rows and columns are both paged ("?seite=", "?spalten="), so the table stays the same size
+    however many towns and networks the directory holds."""
     filterset = matrix_filterset(request)
     page = paginate(request, filterset.qs, MATRIX_ROWS_PER_PAGE)
+    columns = column_page(request, filterset.networks())
     cities = list(page.object_list)
-    networks = list(filterset.networks())
+    networks = list(columns.object_list)
     memberships = set(
         Membership.objects.current()
         .filter(city__in=[c.pk for c in cities], network__in=[n.pk for n in networks])
@@ -154,12 +192,22 @@ def membership_matrix(request):
     context = {
         "filter": filterset,
         "networks": networks,
+        "columns": columns,
         "rows": rows,
         "page": page,
         "chips": filter_chips(filterset) if filterset.is_bound else [],
         "nav": "networks",
     }
     return render_list(request, "networks/matrix.html", context)
+
+
+def column_page(request, networks):
+    """The requested page of matrix columns; a bad or too large number gives the nearest page."""
+    try:
+        number = max(int(request.GET.get(COLUMN_PAGE_PARAM, 1)), 1)
+    except (TypeError, ValueError):
+        number = 1
+    return Paginator(networks, MATRIX_COLUMNS_PER_PAGE).get_page(number)
 
 
 def matrix_export(request, fmt):

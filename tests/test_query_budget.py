@@ -9,12 +9,18 @@ per listed item (N+1).
 
 The demo's last planned meeting lies in 2025, so its "upcoming" lists are empty and
 their prefetch query would not run at all; the baseline therefore adds one upcoming
-meeting, so that both measurements run the same code paths.
+meeting (of a network without meetings in the demo, with a town), so that both
+measurements run the same code paths.
+
+`test_page_stays_within_its_size_budget_in_a_crowded_directory` then piles data onto the
+same pages far beyond every cap they apply (tests/cities/crowded.py) and checks that each
+still fits its size budget.
 
 Run with `-s` to see the counts.
 """
 
 import datetime
+import gzip
 
 import pytest
 from django.apps import apps
@@ -28,11 +34,13 @@ from engagiert.demo.synthetic import generate
 from engagiert.text import fold, german_slugify
 from events.models import Meeting, MeetingReport, ReportStatus
 from networks.models import Membership, Network, NetworkKind
+from tests.cities.crowded import crowd
 from tests.pages import result_count
 
 pytestmark = pytest.mark.django_db
 
 HX = {"HX-Request": "true"}
+LANDESNETZWERK = "landesnetzwerk-engagierte-staedte-sachsen-anhalt"
 
 PAGES = [
     pytest.param("/", {}, id="home"),
@@ -41,14 +49,25 @@ PAGES = [
         "/staedte/?land=sachsen-anhalt&art=state&groesse=20-50&sortierung=-einwohner", {}, id="towns-filtered"
     ),
     pytest.param("/staedte/?land=sachsen-anhalt&seite=1", HX, id="towns-htmx-fragment"),
+    pytest.param("/staedte/?land=sachsen-anhalt&teil=karte", HX, id="towns-htmx-map"),
+    pytest.param("/staedte/?teil=netzwerke&netzwerk_suche=netz&land=sachsen-anhalt", HX, id="towns-htmx-picker"),
+    pytest.param(f"/staedte/?netzwerk={LANDESNETZWERK}&netzwerk_suche=landes", {}, id="towns-network-search"),
+    pytest.param("/staedte/?treffen=bundesnetzwerktreffen-2025-wittenberg", {}, id="towns-of-a-meeting"),
     pytest.param("/staedte/wittenberg/", {}, id="town-page"),
     pytest.param("/laender/", {}, id="states"),
     pytest.param("/laender/sachsen-anhalt/", {}, id="state-page"),
     pytest.param("/netzwerke/", {}, id="networks"),
-    pytest.param("/netzwerke/landesnetzwerk-engagierte-staedte-sachsen-anhalt/", {}, id="network-page"),
+    pytest.param(f"/netzwerke/{LANDESNETZWERK}/", {}, id="network-page"),
+    pytest.param("/netzwerke/bundesnetzwerk-engagierte-stadt/", {}, id="federal-network-page"),
+    pytest.param("/netzwerke/regionalnetzwerk-anhalt/", {}, id="network-page-with-campaigns"),
     pytest.param("/mitgliedschaften/", {}, id="matrix"),
+    pytest.param("/mitgliedschaften/?art=regional&art=tandem&spalten=2", {}, id="matrix-second-columns"),
+    pytest.param("/mitgliedschaften/?land=sachsen-anhalt", HX, id="matrix-htmx-fragment"),
     pytest.param("/treffen/", {}, id="meetings"),
+    pytest.param("/treffen/?anstehend=2&seite=2", HX, id="meetings-htmx-fragment"),
+    pytest.param("/treffen/?stadt=wittenberg&netzwerk_suche=sachsen", {}, id="meetings-of-a-town"),
     pytest.param("/treffen/netzwerktreffen-sachsen-weisswasser-2025/", {}, id="meeting-page-with-report"),
+    pytest.param("/treffen/bundesnetzwerktreffen-2025-wittenberg/", {}, id="meeting-page-with-towns"),
     pytest.param("/suche/?q=stadt", {}, id="search"),
     pytest.param("/sitemap.xml", {}, id="sitemap"),
     pytest.param("/berichte/feed/", {}, id="report-feed"),
@@ -58,11 +77,13 @@ PAGES = [
 
 @pytest.fixture
 def baseline(demo):
-    """The demo data plus one upcoming meeting of the Saxon network."""
+    """The demo data plus one upcoming meeting of the Saxon network and the Regionalnetzwerk Anhalt
+    (which has none in the demo) that Wittenberg attends."""
     meeting = Meeting.objects.create(
         title="Netzwerktreffen im nächsten Monat", starts_on=timezone.localdate() + datetime.timedelta(days=30)
     )
-    meeting.networks.add(Network.objects.get(slug="engagierte-staedte-sachsen"))
+    meeting.networks.add(*Network.objects.filter(slug__in=["engagierte-staedte-sachsen", "regionalnetzwerk-anhalt"]))
+    meeting.participating_cities.add(City.objects.get(slug="wittenberg"))
 
 
 def count_queries(client, url: str, headers: dict) -> tuple[int, int]:
@@ -83,6 +104,29 @@ def test_page_needs_the_same_number_of_queries_with_ten_times_the_data(client, b
     print(f"\n{url}{' (HTMX)' if headers else ''}: {small} queries with the demo, {large} with generate(10) "
           f"[{small_size:,} -> {large_size:,} bytes]")
     assert large == small
+
+
+# Gzipped HTML per answer: a full page must leave room for its CSS and JavaScript (about 22 KB
+# compressed) within 60 KB; an htmx fragment replaces a part of a page and must stay small.
+PAGE_BUDGET = 35 * 1024
+FRAGMENT_BUDGET = 8 * 1024
+
+
+HTML_PAGES = [page for page in PAGES if not page.values[0].endswith((".xml", "/feed/"))]
+
+
+@pytest.mark.parametrize(("url", "headers"), HTML_PAGES)
+def test_page_stays_within_its_size_budget_in_a_crowded_directory(client, baseline, url, headers):
+    """Every list on the public pages is paged or capped: with the crowded directory (lists far
+    beyond every cap) a page still fits its budget."""
+    crowd()
+    generate(10)
+
+    response = client.get(url, headers=headers)
+    compressed = len(gzip.compress(response.content))
+
+    assert response.status_code == 200
+    assert compressed <= (FRAGMENT_BUDGET if headers else PAGE_BUDGET), f"{url}: {compressed:,} bytes gzipped"
 
 
 def test_the_filtered_directory_really_grows_with_the_synthetic_data(client, baseline):

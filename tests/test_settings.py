@@ -17,7 +17,11 @@ PRODUCTION_ENV = {
 
 
 def run_manage(*args, env):
-    clean_env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL"}}
+    clean_env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL"}
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -52,14 +56,57 @@ def test_development_runs_without_configuration():
     assert result.returncode == 0, result.stderr
 
 
+def test_check_deploy_is_clean_in_the_production_profile_with_postgresql_and_redis():
+    env = {
+        **PRODUCTION_ENV,
+        "DATABASE_URL": "postgres://engagiert@db.internal:5432/engagiert",
+        "REDIS_URL": "redis://cache.internal:6379/0",
+        "WEB_CONCURRENCY": "4",
+    }
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
 @pytest.mark.django_db
-def test_pages_are_german_and_send_a_strict_content_security_policy(client):
+@pytest.mark.parametrize(
+    "url", ["/", "/staedte/?land=sachsen-anhalt", "/staedte/wittenberg/", "/anmelden/", "/healthz"]
+)
+def test_every_answer_carries_the_security_headers(client, demo, settings, url):
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    settings.SECURE_HSTS_PRELOAD = True
+    response = client.get(url, secure=True)
+    assert response.status_code == 200
+    policy = dict((directive.split(" ", 1) + [""])[:2] for directive in response["Content-Security-Policy"].split("; "))
+    assert policy["default-src"] == "'self'"
+    assert policy["script-src"] == "'self'"  # no inline script, no nonce, no eval
+    assert policy["object-src"] == "'none'"
+    assert policy["frame-ancestors"] == "'none'"
+    assert policy["base-uri"] == "'self'"
+    assert "unsafe" not in response["Content-Security-Policy"]
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    permissions = dict(item.split("=", 1) for item in response["Permissions-Policy"].split(", "))
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+        assert permissions[feature] == "()", feature
+
+
+@pytest.mark.django_db
+def test_production_settings_send_hsts_and_redirect_to_https():
+    from django.conf import settings
+
+    # The suite runs with DEBUG off, so the production branch of the settings is active.
+    assert settings.SECURE_HSTS_SECONDS >= 31536000
+    assert settings.SESSION_COOKIE_SECURE and settings.CSRF_COOKIE_SECURE
+    assert settings.SECURE_PROXY_SSL_HEADER == ("HTTP_X_FORWARDED_PROTO", "https")
+
+
+@pytest.mark.django_db
+def test_pages_are_german(client, demo):
     response = client.get("/")
     assert response.status_code == 200
     assert '<html lang="de">' in response.content.decode()
-    policy = response["Content-Security-Policy"]
-    assert "default-src 'self'" in policy
-    assert "script-src 'self' 'nonce-" in policy
-    assert "unsafe-inline" not in policy
-    assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["Referrer-Policy"] == "same-origin"

@@ -8,6 +8,7 @@ an event handler, and no link or source points to `javascript:`.
 """
 
 import io
+import json
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -52,10 +53,17 @@ def assert_inert(root: Node, where: str) -> None:
             assert not name.lower().startswith("on"), f"{where}: event handler {name}={value!r} on <{node.tag}>"
             if name.lower() in URL_ATTRIBUTES and value:
                 assert "javascript:" not in value.strip().lower().replace(" ", ""), f"{where}: {name}={value!r}"
-        if node.tag == "script":
-            own_file = (node.get("src") or "").startswith("/static/")
-            own_data = node.get("type") == "application/ld+json" and node.get("nonce")
-            assert own_file or own_data, f"{where}: foreign <script {node.attrs}>"
+    scripts = [node for node in root.iter() if node.tag == "script"]
+    data_blocks = [node for node in scripts if node.get("type") == "application/ld+json"]
+    for node in scripts:
+        own_file = (node.get("src") or "").startswith("/static/") and node.attrs.keys() <= {"src", "defer"}
+        assert own_file or node in data_blocks, f"{where}: foreign <script {node.attrs}>"
+    # The page's one schema.org block (engagiert.templatetags.site.jsonld): whole, valid JSON, in the head.
+    assert len(data_blocks) <= 1, f"{where}: {len(data_blocks)} JSON-LD blocks"
+    for node in data_blocks:
+        assert node.attrs == {"type": "application/ld+json"}, f"{where}: {node.attrs}"
+        payload = "".join(child for child in node.children if isinstance(child, str))
+        assert json.loads(payload)["@context"] == "https://schema.org", where
 
 
 @pytest.fixture

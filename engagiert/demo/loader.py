@@ -23,6 +23,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from cities.models import City, Organization, Person, State
+from engagiert.caching import directory_changed
 from engagiert.dates import period_start
 from events.models import Meeting, MeetingReport
 from networks.models import (
@@ -122,6 +123,7 @@ def load_demo(stdout=None, path: Path | None = None) -> dict[str, int]:
     loader = _Loader(data)
     with transaction.atomic():
         loader.run()
+        directory_changed()
     summary = loader.summary()
     if stdout is not None:
         for section in SECTIONS:

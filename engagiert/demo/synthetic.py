@@ -17,6 +17,12 @@ and names.
 Synthetic data is connected to what is already there the way real data is: every
 new town joins the federal network, towns join the existing state network of their
 state, and some new meetings are held by existing networks with their towns.
+
+`generate_directory(towns, networks, memberships, meetings)` adds exactly that many
+towns, networks, memberships and meetings instead (the benchmark's large directory:
+10,000 / 1,000 / 100,000 / 50,000), with the same guarantees. Its networks are big,
+so that every town belongs to many of them, and the towns already there (the demo's)
+join them too.
 """
 
 from __future__ import annotations
@@ -43,6 +49,7 @@ from cities.models import (
     Sector,
     State,
 )
+from engagiert.caching import directory_changed
 from engagiert.dates import DatePrecision, period_end, period_start
 from engagiert.maps import DATA_FILE as STATES_FILE
 from engagiert.text import fold, german_slugify
@@ -151,6 +158,36 @@ def generate(scale: int, *, seed: int = 2015) -> None:
         return
     with transaction.atomic():
         _Generator(scale, random.Random(f"{seed}-{scale}-{City.objects.count()}")).run()
+        # Bulk statements send no model signals; cached pages must still go stale.
+        directory_changed()
+
+
+def generate_directory(
+    towns: int = 10_000,
+    networks: int = 1_000,
+    memberships: int = 100_000,
+    meetings: int = 50_000,
+    *,
+    seed: int = 2015,
+) -> None:
+    """Add exactly `towns` towns, `networks` networks, `memberships` memberships and `meetings` meetings.
+
+    One person per town, 12 organisations, 3 seats and 3 campaigns per ten networks, and about
+    two published reports per seven meetings come with them. The networks are of the demo's
+    kinds in the demo's proportions (state, regional, tandem, thematic); every new town joins
+    the federal network, and the memberships beyond that are spread over the state, regional
+    and thematic networks (state networks biggest), drawn from all towns of their states,
+    the existing ones included. `networks` must be a multiple of ten, and `memberships` at
+    least `towns` and no more than the towns can hold.
+    """
+    if networks < NETWORKS_PER_UNIT or networks % NETWORKS_PER_UNIT:
+        raise ValueError(f"networks must be a positive multiple of {NETWORKS_PER_UNIT}, not {networks}.")
+    if memberships < towns:
+        raise ValueError(f"Every new town joins the federal network: memberships must be at least {towns}.")
+    with transaction.atomic():
+        rng = random.Random(f"{seed}-directory-{towns}-{networks}-{memberships}-{meetings}-{City.objects.count()}")
+        _DirectoryGenerator(rng, towns=towns, networks=networks, memberships=memberships, meetings=meetings).run()
+        directory_changed()
 
 
 class _Unique:
@@ -175,6 +212,14 @@ class _Generator:
         self.scale = scale
         self.rng = rng
         self.today = timezone.localdate()
+        # How many rows of each kind a run adds. Networks, seats, campaigns and partnerships follow
+        # `scale` alone; `generate_directory` sets exact numbers for the others.
+        self.town_count = TOWNS_PER_UNIT * scale
+        self.organization_count = OTHER_ORGANIZATIONS_PER_UNIT * scale
+        self.people_count = PEOPLE_PER_UNIT * scale
+        self.meeting_count = MEETINGS_PER_UNIT * scale
+        self.published_report_count = PUBLISHED_REPORTS_PER_UNIT * scale
+        self.draft_report_count = scale
         self.states = {state.code: state for state in State.objects.all()}
         self.state_shapes = _state_shapes()
 
@@ -218,7 +263,7 @@ class _Generator:
 
     def make_organizations_and_towns(self) -> None:
         rng = self.rng
-        count = TOWNS_PER_UNIT * self.scale
+        count = self.town_count
         org_names = _Unique(Organization.objects.values_list("name", flat=True))
         city_slugs = _Unique(City.objects.values_list("slug", flat=True), separator="-")
 
@@ -264,7 +309,7 @@ class _Generator:
             towns.append(town)
 
         others = []
-        for _ in range(OTHER_ORGANIZATIONS_PER_UNIT * self.scale):
+        for _ in range(self.organization_count):
             template, kind = rng.choice(ORGANIZATION_TEMPLATES)
             state = self.states[rng.choice(TERRITORIAL_STATES)]
             org = Organization(name=org_names(template.format(state.name)), kind=kind, state=state)
@@ -296,7 +341,7 @@ class _Generator:
     def make_people(self) -> None:
         taken = set(Person.objects.values_list("name", "role"))
         people = []
-        for index in range(PEOPLE_PER_UNIT * self.scale):
+        for index in range(self.people_count):
             town = self.towns[index % len(self.towns)]
             name = f"{self.rng.choice(FIRST_NAMES)} {self.rng.choice(LAST_NAMES)}"
             role = f"{self.rng.choice(ROLES)}, {town.official_name}"
@@ -419,6 +464,10 @@ class _Generator:
         self.networks = networks
 
     def make_memberships(self) -> None:
+        self.save_memberships(*self.plan_memberships())
+
+    def plan_memberships(self) -> tuple[list[SubGroup], list[Membership]]:
+        """The new sub-groups and memberships, not yet saved."""
         rng = self.rng
         # The existing state networks that stand for exactly one state: new towns of that state join them.
         states_of, started_on = defaultdict(set), {}
@@ -481,6 +530,9 @@ class _Generator:
                     if membership.since and membership.until < membership.since:
                         membership.since = None
                     seen.discard((town.pk, network.pk))
+        return subgroups, memberships
+
+    def save_memberships(self, subgroups: list[SubGroup], memberships: list[Membership]) -> None:
         SubGroup.objects.bulk_create(subgroups)
         for membership in memberships:
             if membership.subgroup is not None:
@@ -615,7 +667,7 @@ class _Generator:
         hosts += [(n, existing_members.get(n.pk, [])) for n in existing]
 
         meetings, plans = [], []
-        count = MEETINGS_PER_UNIT * self.scale
+        count = self.meeting_count
         for index in range(count):
             network, members = hosts[index % len(hosts)] if index % 5 else rng.choice(hosts)
             theme = rng.choice(THEMES)
@@ -674,8 +726,8 @@ class _Generator:
 
         held = [meeting for meeting, _, _ in plans if meeting.status == MeetingStatus.HELD and meeting.starts_on]
         reports = []
-        wanted = PUBLISHED_REPORTS_PER_UNIT * self.scale
-        for index, meeting in enumerate(self.sample(held, wanted + self.scale)):
+        wanted = self.published_report_count
+        for index, meeting in enumerate(self.sample(held, wanted + self.draft_report_count)):
             published = index < wanted
             theme = meeting.topics.splitlines()[0]
             published_at = None
@@ -698,6 +750,100 @@ class _Generator:
                 )
             )
         MeetingReport.objects.bulk_create(reports)
+
+
+# Relative size of the networks that `generate_directory` grows, by kind; tandems keep their two to
+# four towns, and ended networks and federal working groups keep what `plan_memberships` gave them.
+GROWTH_WEIGHTS = {NetworkKind.STATE: 4.0, NetworkKind.REGIONAL: 2.0, NetworkKind.THEMATIC: 1.0}
+
+
+class _DirectoryGenerator(_Generator):
+    """`_Generator` with exact numbers of towns, networks, memberships and meetings."""
+
+    def __init__(self, rng: random.Random, *, towns: int, networks: int, memberships: int, meetings: int):
+        super().__init__(networks // NETWORKS_PER_UNIT, rng)
+        self.town_count = towns
+        self.people_count = towns
+        self.meeting_count = meetings
+        self.published_report_count = meetings * PUBLISHED_REPORTS_PER_UNIT // MEETINGS_PER_UNIT
+        self.draft_report_count = meetings // MEETINGS_PER_UNIT
+        self.membership_count = memberships
+
+    def make_memberships(self) -> None:
+        subgroups, memberships = self.plan_memberships()
+        federal = [m for m in memberships if m.network_id == self.federal.pk]
+        others = [m for m in memberships if m.network_id != self.federal.pk]
+        wanted = self.membership_count - len(federal)
+        if len(others) > wanted:
+            others = others[:wanted]
+        else:
+            others += self.more_memberships(wanted - len(others), others)
+        self.save_memberships(subgroups, federal + others)
+        self.update_declared_counts()
+
+    def more_memberships(self, count: int, planned: list[Membership]) -> list[Membership]:
+        """`count` further current memberships in the growing networks, none twice."""
+        rng = self.rng
+        members = defaultdict(set)
+        for membership in planned:
+            if membership.until is None:
+                members[membership.network_id].add(membership.city.pk)
+        new_pks = {town.pk for town in self.towns}
+        everyone = self.towns + list(City.objects.exclude(pk__in=new_pks).select_related("state").order_by("pk"))
+        by_state = defaultdict(list)
+        for town in everyone:
+            by_state[town.state_id].append(town)
+
+        growing, weights, pools = [], [], []
+        for network, _, states in self.plans:
+            weight = GROWTH_WEIGHTS.get(network.kind)
+            if weight is None or network.status == NetworkStatus.ENDED:
+                continue
+            pool = [town for state in states for town in by_state[state.pk]] if states else everyone
+            growing.append(network)
+            weights.append(weight * rng.lognormvariate(0, 0.5))
+            pools.append(pool)
+
+        # Shares of `count` by weight, capped by the towns a network can still take; what the caps
+        # leave over goes round the networks that still have room, one membership at a time.
+        room = [len(pool) - len(members[network.pk]) for network, pool in zip(growing, pools)]
+        if sum(room) < count:
+            raise ValueError(f"The towns can hold only {sum(room)} more memberships, not {count}.")
+        total = sum(weights)
+        shares = [min(int(count * weight / total), space) for weight, space in zip(weights, room)]
+        missing = count - sum(shares)
+        while missing:
+            for index in range(len(growing)):
+                if missing and shares[index] < room[index]:
+                    shares[index] += 1
+                    missing -= 1
+
+        added = []
+        for network, pool, share in zip(growing, pools, shares):
+            current = members[network.pk]
+            drawn = rng.sample(pool, min(len(pool), share + len(current)))
+            since = min(network.started_on or self.past_date(5), self.today)
+            for town in [town for town in drawn if town.pk not in current][:share]:
+                added.append(
+                    Membership(
+                        city=town,
+                        network_id=network.pk,
+                        since=period_start(since, network.started_precision),
+                        since_precision=network.started_precision,
+                        role=rng.choice([MembershipRole.MEMBER, MembershipRole.HOST]),
+                    )
+                )
+        return added
+
+    def update_declared_counts(self) -> None:
+        """A count "according to the source" below the named members would read oddly: raise it."""
+        changed = []
+        for network in self.networks:
+            named = len(self.members_of.get(network.pk, []))
+            if network.declared_member_count is not None and network.declared_member_count < named:
+                network.declared_member_count = min(named + self.rng.randint(0, 4), 32_000)
+                changed.append(network)
+        Network.objects.bulk_update(changed, ["declared_member_count"])
 
 
 def _link(model, field_name: str, pairs) -> None:

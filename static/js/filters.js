@@ -7,3 +7,25 @@ document.addEventListener("htmx:configRequest", (event) => {
     if (data.getAll(name).every((value) => value === "")) data.delete(name);
   }
 });
+
+// The network picker's choices (templates/networks/network_picker.html) are re-rendered while the
+// visitor types or picks states, and may arrive after a box was ticked or unticked meanwhile:
+// what the visitor did wins over the answer, for every network that is still offered.
+let pickerState = null;
+document.addEventListener("htmx:beforeSwap", (event) => {
+  if (event.detail.target.id !== "network-choices") return;
+  pickerState = new Map([...event.detail.target.querySelectorAll("input[type=checkbox]")].map((box) => [box.value, box.checked]));
+});
+document.addEventListener("htmx:afterSwap", (event) => {
+  if (event.detail.target.id !== "network-choices" || !pickerState) return;
+  for (const box of event.detail.target.querySelectorAll("input[type=checkbox]")) {
+    if (pickerState.has(box.value)) box.checked = pickerState.get(box.value);
+  }
+  pickerState = null;
+});
+
+// The network search only finds networks to tick: leaving the field changes no filter, so its
+// "change" must not reach the form (which would reload the unchanged results).
+document.addEventListener("change", (event) => {
+  if (event.target.id === "id_netzwerk_suche") event.stopPropagation();
+}, true);

@@ -1,10 +1,16 @@
 """A town's own page /staedte/<slug>/: facts, networks, fellow members, tandem partners, map and people."""
 
+import gzip
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cities.models import City, Person
-from events.models import MeetingReport, ReportStatus
-from tests.pages import page, town_slugs
+from events.models import Meeting, MeetingReport, ReportStatus
+from networks.models import Membership
+from tests.cities.crowded import LANDESNETZWERK, crowd
+from tests.pages import page, result_count, town_slugs
 
 pytestmark = pytest.mark.django_db
 
@@ -255,3 +261,61 @@ def test_interview_answers_keep_their_line_breaks_and_are_escaped(client, demo):
 
     assert "Mehr &lt;b&gt;Mut&lt;/b&gt;<br>und mehr Zeit" in html
     assert "Wo steht Ihre Stadt im Jahr 2030?" in page(response).section("drei-fragen").text
+
+
+# --- a town in a crowded directory: every list on the page is capped --------------------------------
+
+
+def test_a_crowded_network_names_ten_fellows_and_links_to_all_of_them(client, demo):
+    crowd()
+    total = Membership.objects.filter(network__slug=LANDESNETZWERK, until__isnull=True, city__active=True).exclude(
+        city__slug="wittenberg"
+    ).count()
+
+    section = page(client.get("/staedte/wittenberg/")).section("netzwerke")
+    name = "Landesnetzwerk Engagierte Städte Sachsen-Anhalt"
+    item = next(li for li in section.find_all("li") if li.find("strong").text == name)
+    fellows = item.one("p", class_="fellows")
+    links = fellows.links()
+
+    assert len(links) == 10 + 1
+    shown = [City.objects.get(slug=href.split("/")[2]).name for href in links[:10]]
+    assert shown == sorted(shown)
+    assert links[-1] == f"/staedte/?netzwerk={LANDESNETZWERK}"
+    assert fellows.text.endswith(f"und {total - 10} weiteren Städten in {name}")
+    # The link leads to the directory, which lists every member.
+    listed = result_count(client.get(links[-1]))
+    assert listed == f"{total + 1} Engagierte Städte"
+
+
+def test_a_small_network_names_all_fellows_without_a_more_link(client, demo):
+    crowd()
+
+    tandem = "Tandem Lutherstadt Wittenberg – Radebeul – Cottbus"
+    assert sorted(fellow_links(client.get("/staedte/wittenberg/"), tandem)) == [
+        "/staedte/cottbus/", "/staedte/radebeul/",
+    ]
+
+
+def test_a_town_page_lists_its_ten_newest_meetings_and_links_to_all(client, demo):
+    crowd()
+    total = Meeting.objects.filter(participating_cities__slug="wittenberg").count() + 1  # and one held there
+
+    section = page(client.get("/staedte/wittenberg/")).section("treffen")
+    meetings = [href for href in section.links() if href.startswith("/treffen/") and href.count("/") == 3]
+
+    assert len(meetings) == 10
+    assert f"Die 10 neuesten von {total} Treffen." in section.text
+    assert "/treffen/?stadt=wittenberg" in section.links()
+    assert f"Alle {total} Treffen mit Lutherstadt Wittenberg" in section.text
+
+
+def test_the_town_page_needs_the_same_queries_and_stays_small_when_crowded(client, demo):
+    with CaptureQueriesContext(connection) as small:
+        before = client.get("/staedte/wittenberg/")
+    crowd()
+    with CaptureQueriesContext(connection) as large:
+        after = client.get("/staedte/wittenberg/")
+
+    assert len(large.captured_queries) == len(small.captured_queries)
+    assert len(gzip.compress(after.content)) < len(gzip.compress(before.content)) + 3_000

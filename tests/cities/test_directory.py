@@ -1,12 +1,17 @@
 """The town directory /staedte/: search, every filter, sorting, counts, chips, pagination and HTMX."""
 
+import gzip
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cities.models import City, State
-from networks.models import Membership
-from tests.pages import chips, page, result_count, town_slugs
+from events.models import Meeting
+from networks.models import Membership, Network
+from tests.cities.crowded import crowd
+from tests.pages import chips, form_data, page, result_count, town_slugs
 
 pytestmark = pytest.mark.django_db
 
@@ -434,3 +439,222 @@ def _q(text: str) -> str:
     from urllib.parse import urlencode
 
     return urlencode({"q": text})
+
+
+# --- the network picker: a search field and a few suggestions, not a checkbox per network ---------
+
+HX = {"HX-Request": "true"}
+
+
+def picker(response) -> dict[str, bool]:
+    """The network checkboxes of the filter form as {slug: checked}."""
+    choices = page(response).one(id="network-choices")
+    return {box.get("value"): "checked" in box.attrs for box in choices.find_all("input", type="checkbox")}
+
+
+def picker_hint(response) -> str:
+    return page(response).one(id="network-choices-hint").text
+
+
+def test_with_few_networks_the_picker_offers_all_of_them(client, demo):
+    boxes = picker(client.get(URL))
+
+    assert len(boxes) == 10 and not any(boxes.values())
+    assert list(boxes)[:2] == ["bundesnetzwerk-engagierte-stadt", "engagierte-staedte-sachsen"]  # kind order
+
+
+def test_with_many_networks_the_picker_suggests_fifteen_and_says_how_to_find_the_others(client, demo):
+    crowd()
+    response = client.get(URL)
+    boxes = picker(response)
+    total = Network.objects.count()
+
+    assert len(boxes) == 15
+    assert f"15 von {total} Netzwerken. Geben Sie einen Teil des Namens ein" in picker_hint(response)
+    assert page(response).find("input", name="netzwerk_suche") is not None
+
+
+def test_the_picker_search_finds_networks_by_part_of_their_name(client, demo):
+    crowd()
+
+    boxes = picker(client.get(URL + "?netzwerk_suche=altmark+07"))
+
+    assert boxes == {"regionalnetzwerk-altmark-07": False}
+
+
+def test_the_picker_suggests_the_networks_of_the_chosen_state(client, demo):
+    response = client.get(URL + "?land=bayern")
+
+    assert list(picker(response)) == ["regionalnetzwerk-engagierte-stadt-bayern", "austausch-coburg-kronach"]
+
+
+def test_in_a_crowded_state_the_picker_says_where_its_suggestions_come_from(client, demo):
+    crowd()
+    response = client.get(URL + "?land=sachsen-anhalt&art=regional")
+    in_scope = Network.objects.filter(states__slug="sachsen-anhalt", kind="regional").count()
+
+    assert list(picker(response))[:2] == ["regionalnetzwerk-altmark-00", "regionalnetzwerk-altmark-01"]  # by name
+    assert picker_hint(response).startswith(
+        f"15 von {in_scope} Netzwerken der Art „Regionalnetzwerk“ in Sachsen-Anhalt."
+    )
+
+
+def test_chosen_networks_stay_ticked_beside_the_search_whatever_it_finds(client, demo):
+    crowd()
+    response = client.get(URL + f"?netzwerk={LANDESNETZWERK_SLUG}&netzwerk_suche=altmark")
+    boxes = picker(response)
+
+    assert boxes[LANDESNETZWERK_SLUG] is True
+    assert sum(boxes.values()) == 1 and len(boxes) == 1 + 15
+    assert "weiteren Netzwerken mit „altmark“ im Namen" in picker_hint(response)
+    # The search term is no filter of the towns.
+    assert result_count(response) == result_count(client.get(URL + f"?netzwerk={LANDESNETZWERK_SLUG}"))
+
+
+def test_htmx_asks_for_the_picker_choices_alone(client, demo):
+    crowd()
+    response = client.get(URL + "?teil=netzwerke&netzwerk_suche=altmark&land=sachsen-anhalt", headers=HX)
+    html = response.content.decode()
+
+    assert "<form" not in html and "city-card" not in html
+    assert len(picker(client.get(URL + "?netzwerk_suche=altmark&land=sachsen-anhalt"))) == 15
+    assert html.count('type="checkbox"') == 15
+    assert len(gzip.compress(response.content)) < 2_000
+
+
+def test_the_picker_works_as_a_plain_form_without_javascript(client, demo):
+    form = page(client.get(URL + "?netzwerk_suche=anhalt")).one("form", role="search")
+    data = form_data(form)
+
+    assert data["netzwerk_suche"] == ["anhalt"]
+    assert set(picker(client.get(URL + "?netzwerk_suche=anhalt"))) == {
+        LANDESNETZWERK_SLUG, "regionalnetzwerk-anhalt",
+    }
+
+
+def test_the_state_and_kind_groups_refresh_the_picker_through_htmx(client, demo):
+    root = page(client.get(URL))
+    choices = root.one(id="network-choices")
+
+    assert choices.get("hx-trigger") == "change from:#network-scope"
+    scope = root.one(id="network-scope")
+    assert scope.find("input", name="land") is not None and scope.find("input", name="art") is not None
+
+
+# --- the map: in the page, fetched separately by htmx result lists, a density map when large -------
+
+
+def test_an_htmx_result_list_fetches_its_map_separately(client, demo):
+    fragment = page(client.get(URL + "?land=sachsen-anhalt", headers=HX))
+
+    assert fragment.find("svg") is None
+    placeholder = fragment.one("div", class_="map-box")
+    assert placeholder.get("hx-get") == "?land=sachsen-anhalt&teil=karte"
+    assert placeholder.get("hx-trigger") == "load"
+
+    map_part = client.get(URL + "?land=sachsen-anhalt&teil=karte", headers=HX)
+    svg = page(map_part).one("svg")
+    assert "<form" not in map_part.content.decode()
+    assert len(svg.find_all("a", class_="map-link")) == 10
+
+
+def test_a_full_page_has_its_map_inline(client, demo):
+    root = page(client.get(URL + "?land=sachsen-anhalt"))
+
+    assert len(root.one("div", class_="map-box").one("svg").find_all("a", class_="map-link")) == 10
+
+
+def test_without_htmx_the_part_parameter_is_ignored(client, demo):
+    html = client.get(URL + "?teil=karte").content.decode()
+
+    assert "<form" in html and "city-card" in html
+
+
+def test_up_to_a_hundred_towns_the_map_links_every_town(client, demo):
+    points = City.objects.active().map_points()
+
+    assert not points.clustered
+    assert len(points) == 23 and all(point["url"].startswith("/staedte/") for point in points)
+
+
+def test_above_a_hundred_towns_the_map_gathers_nearby_towns_into_one_dot(client, demo):
+    crowd()
+    towns = City.objects.active().exclude(latitude=None)
+    points = towns.map_points()
+
+    assert points.clustered
+    assert sum(int(p["name"].split()[0]) if p["url"] is None else 1 for p in points) == towns.count()
+    for point in points:
+        if point["url"] is None:
+            assert point["name"].endswith("Engagierte Städte in dieser Gegend") and "is-cluster" in point["css_class"]
+    svg = page(client.get(URL)).one("div", class_="map-box")
+    assert "Ein größerer Punkt fasst mehrere Städte einer Gegend zusammen" in svg.text
+    assert len(svg.find_all("circle")) == len(points) < towns.count()
+
+
+def test_the_map_needs_the_same_queries_for_a_few_and_for_many_towns(client, demo):
+    with CaptureQueriesContext(connection) as few:
+        City.objects.active().map_points()
+    crowd()
+    with CaptureQueriesContext(connection) as many:
+        City.objects.active().map_points()
+
+    assert len(few.captured_queries) == len(many.captured_queries) == 2
+
+
+# --- towns of a meeting (linked from crowded meeting pages) ----------------------------------------
+
+
+def test_the_directory_lists_the_towns_of_a_meeting_with_a_chip(client, demo):
+    response = client.get(URL + "?treffen=bundesnetzwerktreffen-2025-wittenberg")
+    meeting = Meeting.objects.get(slug="bundesnetzwerktreffen-2025-wittenberg")
+    expected = set(meeting.participating_cities.values_list("slug", flat=True)) | set(
+        meeting.host_cities.values_list("slug", flat=True)
+    )
+
+    assert set(town_slugs(response)) == expected
+    assert [label for label in chips(response) if label.startswith("Treffen: ")] == [f"Treffen: {meeting}"]
+    hidden = page(response).one("input", type="hidden", name="treffen")
+    assert hidden.get("value") == "bundesnetzwerktreffen-2025-wittenberg"
+
+
+def test_an_unknown_meeting_is_reported_like_any_bad_filter(client, demo):
+    response = client.get(URL + "?treffen=gibt-es-nicht")
+
+    assert response.status_code == 200
+    assert "Treffen:" in page(response).one(class_="notice").text
+
+
+def test_a_town_card_names_six_networks_and_links_to_the_town_for_the_others(client, demo):
+    crowd()
+    coburg = City.objects.get(slug="coburg")
+    Membership.objects.bulk_create(
+        Membership(city=coburg, network=network)
+        for network in Network.objects.filter(slug__startswith="regionalnetzwerk-altmark")[:8]
+    )
+    total = Membership.objects.current().filter(city=coburg).exclude(network__kind="federal").count()
+
+    cards = page(client.get(URL + "?q=coburg")).one("ol", class_="city-cards")
+    tags = cards.one("ul", class_="tag-list")
+
+    assert len(tags.find_all("li")) == 6 + 1
+    assert tags.links()[-1] == "/staedte/coburg/#netzwerke"
+    assert tags.find_all("li")[-1].text == f"und {total - 6} weitere Netzwerke von Coburg"
+
+
+@pytest.mark.parametrize("bad", ["gibt-es-nicht", "a\x00b", "x" * 10_000])
+def test_an_unknown_network_keeps_the_known_ones_ticked_in_the_picker(client, demo, bad):
+    response = client.get(URL, {"netzwerk": [LANDESNETZWERK_SLUG, bad]})
+
+    assert response.status_code == 200
+    assert picker(response)[LANDESNETZWERK_SLUG] is True
+    assert "Netzwerk:" in page(response).one(class_="notice").text
+
+
+@pytest.mark.parametrize("name", ["netzwerk_suche", "teil", "treffen", "netzwerk"])
+@pytest.mark.parametrize("value", ["a\x00b", "x" * 10_000, "' OR 1=1 --", "%", "karte"])
+@pytest.mark.parametrize("htmx", [False, True])
+def test_hostile_values_of_the_new_parameters_never_break_the_directory(client, demo, name, value, htmx):
+    response = client.get(URL, {name: value, "land": "sachsen-anhalt"}, headers=HX if htmx else {})
+
+    assert response.status_code == 200

@@ -1,8 +1,12 @@
 """The 16 states /laender/ and a state's page /laender/<slug>/ with its Länderpartnerschaft."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cities.models import City
+from networks.models import Network
+from tests.cities.crowded import crowd
 from tests.pages import page
 
 pytestmark = pytest.mark.django_db
@@ -67,8 +71,9 @@ def test_states_list_shows_the_partnership_ordinal_and_date(client, demo, state,
 def test_states_list_names_the_networks_of_each_state_but_not_the_federal_one(client, demo):
     rows = state_rows(client.get("/laender/"))
 
+    # The state network first, then regional networks and tandems (the order of the network list).
     assert rows["Sachsen-Anhalt"][1] == (
-        "Austauschkreis Stendal–Lemgo–Parchim–Gardelegen, Landesnetzwerk Sachsen-Anhalt, Regionalnetzwerk Anhalt, "
+        "Landesnetzwerk Sachsen-Anhalt, Regionalnetzwerk Anhalt, Austauschkreis Stendal–Lemgo–Parchim–Gardelegen, "
         "Tandem Wittenberg–Radebeul–Cottbus"
     )
     assert rows["Baden-Württemberg"][1] == "Regionalnetzwerk MRN"
@@ -193,3 +198,50 @@ def test_an_unknown_state_gives_the_german_not_found_page(client, demo, slug):
 
     assert response.status_code == 404
     assert "Diese Seite gibt es nicht" in page(response).one("h1").text
+
+
+# --- crowded states: the lists are capped and link to the directories -----------------------------
+
+
+def test_states_list_names_four_networks_and_links_to_the_others(client, demo):
+    crowd()
+    in_state = Network.objects.filter(states__slug="sachsen-anhalt").exclude(kind="federal").count()
+
+    row = page(client.get("/laender/")).one("table").one("tbody").find_all("tr")
+    sachsen_anhalt = next(tr for tr in row if tr.one("th", scope="row").text == "Sachsen-Anhalt")
+    cell = sachsen_anhalt.find_all("td")[1]
+
+    assert len(cell.links()) == 4 + 1
+    assert cell.links()[-1] == "/netzwerke/?land=sachsen-anhalt"
+    assert cell.text.endswith(f"und {in_state - 4} weitere Netzwerke in Sachsen-Anhalt")
+
+
+def test_a_crowded_state_page_lists_thirty_towns_and_twenty_networks_with_links_to_all(client, demo):
+    crowd()
+    towns = City.objects.active().filter(state__slug="sachsen-anhalt").count()
+    networks = Network.objects.filter(states__slug="sachsen-anhalt").count()
+    root = page(client.get("/laender/sachsen-anhalt/"))
+
+    town_section = root.section("staedte")
+    town_links = [link for link in town_section.links() if link.count("/") == 3]
+    assert len(town_links) == 30
+    assert f"30 von {towns} Städten, nach Namen." in town_section.text
+    assert f"Alle {towns} Städte in Sachsen-Anhalt im Städteverzeichnis" in town_section.text
+    assert "/staedte/?land=sachsen-anhalt" in town_section.links()
+
+    network_section = root.section("netzwerke")
+    assert len(network_section.find_all("li")) == 20
+    assert network_section.links()[-1] == "/netzwerke/?land=sachsen-anhalt"
+    assert f"Alle {networks} Netzwerke in Sachsen-Anhalt" in network_section.text
+
+
+def test_state_pages_need_the_same_queries_when_crowded(client, demo):
+    def queries(url):
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(url).status_code == 200
+        return len(context.captured_queries)
+
+    before = [queries("/laender/"), queries("/laender/sachsen-anhalt/")]
+    crowd()
+
+    assert [queries("/laender/"), queries("/laender/sachsen-anhalt/")] == before

@@ -8,11 +8,16 @@ import datetime
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.db import connection
+from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from cities.models import City
 from engagiert.dates import DatePrecision, period_end, period_start
 from events.models import Meeting, MeetingReport, MeetingStatus, ReportStatus
 from networks.models import Network
+from tests.cities.crowded import crowd
 from tests.pages import chips, meeting_slugs, page
 
 pytestmark = pytest.mark.django_db
@@ -423,3 +428,89 @@ def test_an_unknown_meeting_gives_the_german_not_found_page(client, demo):
 
     assert response.status_code == 404
     assert page(response).one("h1").text == "Diese Seite gibt es nicht"
+
+
+# --- crowded lists: upcoming meetings paged, meeting pages capped, a town's meetings -----------------
+
+
+def test_upcoming_meetings_are_paged_by_ten(client, demo):
+    crowd()
+    upcoming = Meeting.objects.upcoming().count()
+    root = page(client.get(URL))
+    section = root.section("anstehend")
+
+    assert len(meeting_slugs(section)) == 10
+    nav = section.one("nav", class_="pagination")
+    assert nav.text.startswith(f"1–10 von {upcoming} anstehenden Treffen")
+    assert nav.links() == ["?anstehend=2"]
+
+    second = page(client.get(URL + "?anstehend=2")).section("anstehend")
+    assert len(meeting_slugs(second)) == min(upcoming - 10, 10)
+    assert not set(meeting_slugs(second)) & set(meeting_slugs(section))
+    assert second.one("nav", class_="pagination").links()[0] == "?anstehend=1"
+    # The past meetings keep their own pages.
+    assert meeting_slugs(page(client.get(URL + "?anstehend=2")).section("vergangen")) == meeting_slugs(
+        root.section("vergangen")
+    )
+
+
+def test_the_meeting_list_offers_the_network_picker(client, demo):
+    crowd()
+    response = client.get(URL + "?netzwerk=engagierte-staedte-sachsen&netzwerk_suche=sachsen")
+    choices = page(response).one(id="network-choices")
+    boxes = {box.get("value"): "checked" in box.attrs for box in choices.find_all("input", type="checkbox")}
+
+    assert boxes["engagierte-staedte-sachsen"] is True
+    assert "landesnetzwerk-engagierte-staedte-sachsen-anhalt" in boxes
+    assert all("sachsen" in slug for slug in boxes)
+    fragment = client.get(URL + "?teil=netzwerke&netzwerk_suche=sachsen", headers={"HX-Request": "true"})
+    assert "<form" not in fragment.content.decode() and 'name="netzwerk"' in fragment.content.decode()
+
+
+def test_the_meetings_of_a_town_are_listed_with_a_chip_and_kept_by_the_form(client, demo):
+    response = client.get(URL + "?stadt=wittenberg")
+    upcoming, past = listed(client, "?stadt=wittenberg")
+    wittenberg = City.objects.get(slug="wittenberg")
+    expected = set(
+        Meeting.objects.filter(
+            Q(participating_cities=wittenberg) | Q(host_cities=wittenberg) | Q(place_city=wittenberg)
+        ).values_list("slug", flat=True)
+    )
+
+    assert expected and set(upcoming) | set(past) == expected
+    assert "Stadt: Lutherstadt Wittenberg" in chips(response)
+    assert page(response).one("input", type="hidden", name="stadt").get("value") == "wittenberg"
+
+
+def test_a_crowded_meeting_page_names_thirty_towns_and_links_to_all(client, demo):
+    crowd()
+    meeting = Meeting.objects.get(slug="bundesnetzwerktreffen-2025-wittenberg")
+    towns, people = meeting.participating_cities.count(), meeting.participants.count()
+    section = page(client.get(meeting.get_absolute_url())).section("eckdaten")
+
+    paragraph = next(p for p in section.find_all("p") if p.find("a") and "weitere" in p.text)
+    assert len(paragraph.links()) == 30
+    assert paragraph.text.endswith(f"und {towns - 30} weitere")
+    assert f"/staedte/?treffen={meeting.slug}" in section.links()
+    assert len(section.find_all("ul", class_="plain-list")[0].find_all("li")) == 30
+    assert f"und {people - 30} weitere Personen" in section.text
+
+
+def test_a_meeting_page_needs_the_same_queries_when_crowded(client, demo):
+    url = "/treffen/bundesnetzwerktreffen-2025-wittenberg/"
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    crowd()
+    with CaptureQueriesContext(connection) as large:
+        client.get(url)
+
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+@pytest.mark.parametrize("name", ["stadt", "anstehend", "seite", "netzwerk_suche", "teil"])
+@pytest.mark.parametrize("value", ["a\x00b", "x" * 10_000, "-1", "0", "netzwerke"])
+@pytest.mark.parametrize("htmx", [False, True])
+def test_hostile_values_of_the_new_parameters_never_break_the_meeting_list(client, demo, name, value, htmx):
+    response = client.get(URL, {name: value}, headers={"HX-Request": "true"} if htmx else {})
+
+    assert response.status_code == 200

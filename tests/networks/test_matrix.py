@@ -1,8 +1,14 @@
 """The membership table /mitgliedschaften/: towns as rows, networks as columns."""
 
-import pytest
+import gzip
 
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cities.models import City
 from networks.models import Membership
+from tests.cities.crowded import crowd
 from tests.pages import chips, page, result_count
 
 pytestmark = pytest.mark.django_db
@@ -145,3 +151,73 @@ def test_matrix_answers_htmx_with_the_table_only(client, demo):
     assert "<html" not in html and "<form" not in html
     assert matrix(response)[0] == ["Regionalnetzwerk Bayern", "Austausch Coburg – Kronach"]
     assert "HX-Request" in response.headers["Vary"]
+
+
+# --- many networks: the columns are paged -----------------------------------------------------------
+
+
+def test_the_matrix_shows_twelve_networks_at_a_time_and_pages_through_the_others(client, demo):
+    crowd()
+    response = client.get(URL + "?land=sachsen-anhalt")
+    columns, rows = matrix(response)
+    root = page(response)
+    nav = root.one("nav", class_="column-pagination")
+    total = int(result_count(response).split(" × ")[1].split()[0])
+
+    assert len(columns) == 12 and total > 24
+    assert all(len(cells) == 12 for cells in rows.values())
+    assert nav.text.startswith(f"Netzwerke 1–12 von {total}")
+    assert nav.links() == ["?land=sachsen-anhalt&spalten=2"]
+    caption = root.one("caption").text
+    assert caption == f"Mitgliedschaften der Engagierten Städte in Netzwerken 1 bis 12 von {total} (✓ = Mitglied)"
+
+    second = client.get(URL + "?land=sachsen-anhalt&spalten=2")
+    second_columns, second_rows = matrix(second)
+    assert len(second_columns) == 12 and not set(second_columns) & set(columns)
+    assert set(second_rows) == set(rows)
+    assert page(second).one("nav", class_="column-pagination").links() == [
+        "?land=sachsen-anhalt&spalten=1", "?land=sachsen-anhalt&spalten=3",
+    ]
+
+
+def test_the_column_pages_tick_the_same_memberships_as_one_wide_table(client, demo):
+    crowd()
+    ticked = 0
+    number = 1
+    while True:
+        response = client.get(URL + f"?land=sachsen-anhalt&art=regional&spalten={number}")
+        _, rows = matrix(response)
+        ticked += sum(sum(cells) for cells in rows.values())
+        nav = page(response).find("nav", class_="column-pagination")
+        if nav is None or "Weitere Netzwerke" not in nav.text:
+            break
+        number += 1
+
+    towns = City.objects.active().filter(state__slug="sachsen-anhalt")
+    assert towns.count() <= 60  # one page of rows
+    assert ticked == Membership.objects.current().filter(city__in=towns, network__kind="regional").count()
+
+
+@pytest.mark.parametrize("number", ["0", "-1", "x", "999"])
+def test_a_column_page_out_of_range_gives_the_nearest(client, demo, number):
+    response = client.get(URL + f"?spalten={number}")
+
+    assert response.status_code == 200
+    assert len(matrix(response)[0]) == 7
+
+
+def test_the_matrix_answers_in_fixed_size_however_many_networks(client, demo):
+    with CaptureQueriesContext(connection) as small:
+        client.get(URL, headers={"HX-Request": "true"})
+    crowd()
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(URL, headers={"HX-Request": "true"})
+
+    assert len(large.captured_queries) == len(small.captured_queries)
+    assert len(matrix(response)[0]) == 12
+    assert len(gzip.compress(response.content)) < 8_000
+
+
+@pytest.mark.parametrize("value", ["a\x00b", "x" * 10_000, "-1", "1e309"])
+def test_hostile_column_pages_never_break_the_matrix(client, demo, value):
+    assert client.get(URL, {"spalten": value}).status_code == 200

@@ -1,12 +1,16 @@
 """The network list /netzwerke/ and a network's page /netzwerke/<slug>/."""
 
+import gzip
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from events.models import MeetingReport, ReportStatus
-from networks.models import Membership, Network, Seat
-from tests.pages import chips, page, result_count
+from networks.models import Campaign, Membership, Network, Seat
+from tests.cities.crowded import crowd
+from tests.pages import chips, jsonld, page, result_count
 
 pytestmark = pytest.mark.django_db
 
@@ -292,3 +296,69 @@ def test_an_unknown_network_gives_the_german_not_found_page(client, demo):
 
     assert response.status_code == 404
     assert page(response).one("h1").text == "Diese Seite gibt es nicht"
+
+
+# --- a crowded network: members, meetings, reports and campaign towns are capped -------------------
+
+
+def test_a_crowded_network_lists_fifty_members_and_links_to_all_in_the_directory(client, demo):
+    crowd()
+    total = Membership.objects.filter(network__slug=LANDESNETZWERK.split("/")[2], until__isnull=True).count()
+    response = client.get(LANDESNETZWERK)
+    section = page(response).section("mitglieder")
+
+    assert len(members(response)) == 50 + 1
+    assert members(response)[-1] == "/staedte/?netzwerk=landesnetzwerk-engagierte-staedte-sachsen-anhalt"
+    assert f"Die ersten 50 von {total} Mitgliedsstädten im Verzeichnis, nach Namen." in section.text
+    assert "Alle Mitgliedsstädte im Städteverzeichnis" in section.text
+    assert f"{total} Mitgliedsstädte in Sachsen-Anhalt." in page(response).one("p", class_="lead").text
+    # Search engines learn the towns that are shown, not ten thousand.
+    assert len(jsonld(response)[0]["member"]) == 50
+
+
+def test_a_crowded_network_lists_its_ten_newest_meetings_and_five_reports(client, demo):
+    crowd()
+    network = Network.objects.get(slug="landesnetzwerk-engagierte-staedte-sachsen-anhalt")
+    meetings = network.meetings.count()
+    reports = MeetingReport.objects.published().filter(meeting__networks=network).count()
+    root = page(client.get(LANDESNETZWERK))
+
+    timeline = root.section("treffen")
+    assert len(timeline.one("ol", class_="timeline").find_all("li")) == 10
+    assert f"Die 10 neuesten von {meetings} Treffen." in timeline.text
+    assert "/treffen/?netzwerk=landesnetzwerk-engagierte-staedte-sachsen-anhalt" in timeline.links()
+    report_section = root.section("berichte")
+    assert len(report_section.one("ul").find_all("li")) == 5
+    assert f"Die 5 neuesten von {reports} Berichten." in report_section.text
+    assert "/netzwerke/landesnetzwerk-engagierte-staedte-sachsen-anhalt/berichte/feed/" in report_section.links()
+
+
+def test_a_crowded_campaign_names_twenty_towns_and_counts_the_others(client, demo):
+    crowd()
+    campaign = Campaign.objects.get(slug="gluecksbringer")
+    section = page(client.get(ANHALT)).section("kampagnen")
+    item = next(li for li in section.find_all("li") if li.find("strong").text == "Glücksbringer")
+
+    assert len(item.links()) == 20
+    assert f"und {campaign.cities.count() - 20} weitere Städte" in item.text
+
+
+def test_the_network_page_needs_the_same_queries_when_crowded(client, demo):
+    def queries():
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(LANDESNETZWERK).status_code == 200
+        return len(context.captured_queries)
+
+    before = queries()
+    crowd()
+
+    assert queries() == before
+
+
+def test_the_federal_network_page_stays_small_however_many_towns_it_has(client, demo):
+    crowd()
+    response = client.get(FEDERAL)
+
+    assert len(members(response)) == 50 + 1
+    assert page(response).section("karte").one("svg").find_all("circle", class_="is-cluster")
+    assert len(gzip.compress(response.content)) < 20_000

@@ -1,0 +1,34 @@
+"""The baseline of the benchmark: the smallest Django site there is, in one file.
+
+One view answering "Hallo", no apps, no middleware, no templates, no database. bench/run
+serves it with the same gunicorn, configuration, worker count and worker class as the
+directory, so the ratio of a page's figures to this one's is the price of the page
+itself rather than of the machine, gunicorn or Django's request handling.
+
+    gunicorn -c gunicorn.conf.py --pythonpath bench hello:application
+"""
+
+import os
+
+from django.conf import settings
+from django.core.wsgi import get_wsgi_application
+from django.http import HttpResponse
+from django.urls import path
+
+settings.configure(
+    DEBUG=False,
+    SECRET_KEY=os.environ["SECRET_KEY"],
+    ALLOWED_HOSTS=["127.0.0.1", "localhost"],
+    ROOT_URLCONF=__name__,
+    INSTALLED_APPS=[],
+    MIDDLEWARE=[],
+)
+
+
+def hallo(request):
+    return HttpResponse("Hallo", content_type="text/plain; charset=utf-8")
+
+
+urlpatterns = [path("", hallo)]
+
+application = get_wsgi_application()
