@@ -7,9 +7,13 @@ REQUIRE_BROWSER_TESTS is set (as in CI), in which case they fail.
 
 import os
 import shutil
+import threading
+from unittest import mock
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls in our
 # fixtures are still plain synchronous code.
@@ -37,6 +41,39 @@ def pytest_collection_modifyitems(config, items):
     skip = pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM} (install Debian's chromium package)")
     for item in browser_items:
         item.add_marker(skip)
+
+
+class OneAppCallAtATime(ThreadedWSGIServer):
+    """The live server, serving one request at a time when its threads share a connection.
+
+    On in-memory SQLite every request thread uses the test's own sqlite3 connection, and a
+    browser asks in parallel (the results, the network picker, the map): two queries at once
+    on one connection fail with "bad parameter or other API misuse". Sockets are still
+    accepted and read in parallel (an idle connection Chromium opened ahead of time blocks
+    nothing); only the application, including reading its response, runs under a lock.
+    """
+
+    def set_app(self, application):
+        if not self.connections_override:
+            return super().set_app(application)
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:
+                response = application(environ, start_response)
+                try:
+                    return [b"".join(response)]
+                finally:
+                    if hasattr(response, "close"):
+                        response.close()
+
+        return super().set_app(one_at_a_time)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def serial_live_server_on_shared_connections():
+    with mock.patch.object(LiveServerThread, "server_class", OneAppCallAtATime):
+        yield
 
 
 @pytest.fixture(scope="session")
