@@ -15,11 +15,12 @@ PAGE_PARAM = "seite"
 vary_on_htmx = vary_on_headers("HX-Request", "HX-Boosted", "HX-History-Restore-Request")
 
 
-def paginate(request: HttpRequest, queryset, per_page: int) -> Page:
-    """The requested page; a page number that is not a number or out of range gives the nearest page."""
+def paginate(request: HttpRequest, queryset, per_page: int, param: str = PAGE_PARAM) -> Page:
+    """The page the parameter `param` asks for; a page number that is not a number or out of range
+    gives the nearest page."""
     paginator = Paginator(queryset, per_page)
     try:
-        number = int(request.GET.get(PAGE_PARAM, 1))
+        number = int(request.GET.get(param, 1))
     except (TypeError, ValueError):
         number = 1
     return paginator.get_page(max(number, 1))

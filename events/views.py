@@ -1,4 +1,3 @@
-from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
@@ -41,7 +40,14 @@ def meeting_list(request):
     context = {
         "filter": filterset,
         "picker": picker,
-        "upcoming": joined_late(upcoming_page(request, meetings.upcoming(today).order_by("starts_on", "title"))),
+        "upcoming": joined_late(
+            paginate(
+                request,
+                meetings.upcoming(today).order_by("starts_on", "title"),
+                UPCOMING_MEETINGS_PER_PAGE,
+                param=UPCOMING_PAGE_PARAM,
+            )
+        ),
         "past": joined_late(paginate(request, meetings.past(today), PAST_MEETINGS_PER_PAGE)),
         "chips": filter_chips(filterset) if filterset.is_bound else [],
         "today": today,
@@ -55,18 +61,12 @@ def joined_late(page):
     few, and only those are joined with their place and report (with 50,000 meetings sorting the
     joined rows costs several times as much)."""
     chosen = page.object_list
-    page.object_list = chosen.model.objects.filter(pk__in=chosen.values("pk")).with_relations().order_by(
-        *chosen.query.order_by or chosen.model._meta.ordering
+    page.object_list = (
+        chosen.model.objects.filter(pk__in=chosen.values("pk"))
+        .with_relations()
+        .order_by(*chosen.query.order_by or chosen.model._meta.ordering)
     )
     return page
-
-
-def upcoming_page(request, meetings):
-    try:
-        number = max(int(request.GET.get(UPCOMING_PAGE_PARAM, 1)), 1)
-    except (TypeError, ValueError):
-        number = 1
-    return Paginator(meetings, UPCOMING_MEETINGS_PER_PAGE).get_page(number)
 
 
 def link_count(field: str):

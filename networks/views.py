@@ -1,4 +1,3 @@
-from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
@@ -180,7 +179,7 @@ def membership_matrix(request):
     however many towns and networks the directory holds."""
     filterset = matrix_filterset(request)
     page = paginate(request, filterset.qs, MATRIX_ROWS_PER_PAGE)
-    columns = column_page(request, filterset.networks())
+    columns = paginate(request, filterset.networks(), MATRIX_COLUMNS_PER_PAGE, param=COLUMN_PAGE_PARAM)
     cities = list(page.object_list)
     networks = list(columns.object_list)
     memberships = set(
@@ -199,15 +198,6 @@ def membership_matrix(request):
         "nav": "networks",
     }
     return render_list(request, "networks/matrix.html", context)
-
-
-def column_page(request, networks):
-    """The requested page of matrix columns; a bad or too large number gives the nearest page."""
-    try:
-        number = max(int(request.GET.get(COLUMN_PAGE_PARAM, 1)), 1)
-    except (TypeError, ValueError):
-        number = 1
-    return Paginator(networks, MATRIX_COLUMNS_PER_PAGE).get_page(number)
 
 
 def matrix_export(request, fmt):

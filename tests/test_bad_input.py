@@ -19,16 +19,18 @@ pytestmark = pytest.mark.django_db
 
 LIST_PAGES = {
     "/staedte/": ["q", "land", "netzwerk", "art", "seit_von", "seit_bis", "groesse", "koordination",
-                  "laenderpartner", "sortierung", "seite"],
-    "/netzwerke/": ["art", "land", "status"],
+                  "laenderpartner", "sortierung", "seite", "treffen", "netzwerk_suche", "teil"],
+    "/netzwerke/": ["art", "land", "status", "seite"],
     "/laender/": [],
-    "/treffen/": ["netzwerk", "land", "format", "art", "jahr", "seite"],
-    "/mitgliedschaften/": ["land", "art"],
+    "/treffen/": ["netzwerk", "land", "format", "art", "jahr", "seite", "stadt", "anstehend", "netzwerk_suche",
+                  "teil"],
+    "/mitgliedschaften/": ["land", "art", "seite", "spalten"],
     "/suche/": ["q"],
 }
 VALID_VALUES = [
     "sachsen-anhalt", "bayern", "landesnetzwerk-engagierte-staedte-sachsen-anhalt", "tandem", "state", "2021",
     "lt20", "provider", "on", "-einwohner", "beitritt", "2", "digital", "visit", "forming", "rosslau",
+    "karte", "netzwerke", "wittenberg", "netzwerktreffen-2024-wuerzburg",
 ]
 HOSTILE_VALUES = [
     "' OR 1=1 --", "'; DROP TABLE cities_city; --", '" OR ""="', "1) UNION SELECT * FROM auth_user --", "%", "_",
@@ -127,6 +129,9 @@ def notice(response) -> str:
         ("/treffen/?format=brieftaube", "Format: Bitte eine gültige Auswahl treffen."),
         ("/mitgliedschaften/?art=geheim", "Art des Netzwerks: Bitte eine gültige Auswahl treffen."),
         ("/staedte/?q=%00", "Suche: Nullzeichen sind nicht erlaubt."),
+        ("/staedte/?treffen=atlantis",
+         "Treffen: Bitte eine gültige Auswahl treffen. atlantis ist keine gültige Auswahl."),
+        ("/treffen/?stadt=atlantis", "Stadt: Bitte eine gültige Auswahl treffen. atlantis ist keine gültige Auswahl."),
     ],
 )
 def test_bad_filter_values_get_a_german_message(client, demo, url, message):
@@ -150,7 +155,18 @@ def test_an_unknown_choice_is_ignored_and_the_list_stays_complete(client, demo):
     assert len(town_slugs(response)) == 23
 
 
-@pytest.mark.parametrize("url", ["/staedte/?seite=99999", "/treffen/?seite=99999", "/staedte/?seite=abc"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/staedte/?seite=99999",
+        "/treffen/?seite=99999",
+        "/staedte/?seite=abc",
+        "/treffen/?anstehend=-3",
+        "/treffen/?anstehend=" + "9" * 5000,
+        "/mitgliedschaften/?spalten=abc",
+        "/mitgliedschaften/?spalten=99999",
+    ],
+)
 def test_an_impossible_page_number_still_answers(client, demo, url):
     response = client.get(url)
 
