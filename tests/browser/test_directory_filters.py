@@ -92,3 +92,47 @@ def test_the_map_links_open_town_pages(page, site):
     page.locator("svg a").first.click()
     expect(page).to_have_url(re.compile(r"/staedte/stendal/$"))
     expect(page.locator("h1")).to_have_text("Hansestadt Stendal")
+
+
+def picker_choices(page):
+    return page.locator("#network-choices label")
+
+
+def test_the_network_search_narrows_the_choices_and_leaves_the_results_alone(page, site):
+    page.goto(f"{site}/staedte/")
+    page.evaluate("window.__stillTheSamePage = true")
+    open_group(page, "Netzwerk")
+    expect(picker_choices(page)).to_have_count(10)
+
+    page.get_by_label("Netzwerk suchen").press_sequentially("anhalt", delay=40)
+    expect(picker_choices(page)).to_have_text(
+        ["Landesnetzwerk Engagierte Städte Sachsen-Anhalt", "Regionalnetzwerk Anhalt"]
+    )
+    expect(page.locator("#network-choices-hint")).to_contain_text("2 Netzwerke")
+    # Looking for a network changes no filter: the list and the address stay as they were.
+    expect(page.locator(".result-count")).to_have_text("23 Engagierte Städte")
+    expect(page).to_have_url(f"{site}/staedte/")
+
+    page.get_by_label("Regionalnetzwerk Anhalt", exact=True).check()
+    expect(page.locator(".result-count")).to_have_text("5 Engagierte Städte")
+    expect(page).to_have_url(re.compile(r"netzwerk=regionalnetzwerk-anhalt"))
+    assert page.evaluate("window.__stillTheSamePage") is True
+
+
+def test_choosing_a_state_offers_its_networks_and_keeps_the_ticked_one(page, site):
+    page.goto(f"{site}/staedte/")
+    open_group(page, "Netzwerk")
+    page.get_by_label("Engagierte Städte – Hochschulen", exact=True).check()
+    expect(page).to_have_url(re.compile(r"netzwerk=engagierte-staedte-hochschulen"))
+
+    open_group(page, "Bundesland")
+    page.get_by_label("Bayern", exact=True).check()
+
+    expect(picker_choices(page)).to_have_text(
+        [
+            "Engagierte Städte – Hochschulen",
+            re.compile("Regionalnetzwerk Engagierte Stadt Bayern|Austausch Coburg – Kronach"),
+            re.compile("Regionalnetzwerk Engagierte Stadt Bayern|Austausch Coburg – Kronach"),
+        ]
+    )
+    expect(page.get_by_label("Engagierte Städte – Hochschulen", exact=True)).to_be_checked()
