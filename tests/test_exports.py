@@ -13,9 +13,7 @@ import re
 from urllib.parse import urlencode
 
 import pytest
-from django.db import connection
 from django.http import QueryDict
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -29,6 +27,7 @@ from events.models import Meeting
 from networks.filters import MatrixFilterSet, NetworkFilterSet
 from networks.models import Membership, Network
 from tests.pages import page
+from tests.queries import request_cost
 
 pytestmark = pytest.mark.django_db
 
@@ -373,17 +372,9 @@ def test_random_query_strings_get_a_download_or_a_400_never_a_server_error(clien
 )
 def test_a_download_needs_the_same_number_of_queries_with_ten_times_the_data(client, demo, url):
     add_upcoming_meetings()  # so that the upcoming part of the meeting download runs its queries, too
-
-    def count() -> tuple[int, int]:
-        client.get(url)
-        with CaptureQueriesContext(connection) as context:
-            response = client.get(url)
-        assert response.status_code == 200
-        return len(context.captured_queries), len(response.content)
-
-    small, small_size = count()
+    small, small_size = request_cost(client, url)
     generate(10)
-    large, large_size = count()
+    large, large_size = request_cost(client, url)
 
     assert large_size > small_size
     assert large == small, f"{url}: {small} queries with the demo data, {large} with ten times the data"

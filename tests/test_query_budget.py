@@ -24,8 +24,6 @@ import gzip
 
 import pytest
 from django.apps import apps
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cities.models import City, Organization
@@ -36,6 +34,7 @@ from events.models import Meeting, MeetingReport, ReportStatus
 from networks.models import Membership, Network, NetworkKind
 from tests.cities.crowded import crowd
 from tests.pages import result_count
+from tests.queries import request_cost
 
 pytestmark = pytest.mark.django_db
 
@@ -86,20 +85,11 @@ def baseline(demo):
     meeting.participating_cities.add(City.objects.get(slug="wittenberg"))
 
 
-def count_queries(client, url: str, headers: dict) -> tuple[int, int]:
-    """(queries, response size) of a request, after one warm-up request."""
-    client.get(url, headers=headers)
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url, headers=headers)
-    assert response.status_code == 200
-    return len(context.captured_queries), len(response.content)
-
-
 @pytest.mark.parametrize(("url", "headers"), PAGES)
 def test_page_needs_the_same_number_of_queries_with_ten_times_the_data(client, baseline, url, headers):
-    small, small_size = count_queries(client, url, headers)
+    small, small_size = request_cost(client, url, headers)
     generate(10)
-    large, large_size = count_queries(client, url, headers)
+    large, large_size = request_cost(client, url, headers)
 
     print(f"\n{url}{' (HTMX)' if headers else ''}: {small} queries with the demo, {large} with generate(10) "
           f"[{small_size:,} -> {large_size:,} bytes]")

@@ -5,8 +5,6 @@ import datetime
 import zoneinfo
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from icalendar import Calendar
 
@@ -16,6 +14,7 @@ from engagiert.demo.synthetic import generate
 from events.models import Meeting, MeetingStatus
 from networks.models import Network
 from tests.pages import page
+from tests.queries import request_cost
 
 pytestmark = pytest.mark.django_db
 
@@ -238,14 +237,7 @@ def test_network_and_town_pages_offer_their_calendar(client, demo, url, feed_url
     ],
 )
 def test_a_feed_needs_the_same_number_of_queries_with_ten_times_the_data(client, demo, url):
-    def count() -> tuple[int, int]:
-        client.get(url)
-        with CaptureQueriesContext(connection) as context:
-            response = client.get(url)
-        assert response.status_code == 200
-        return len(context.captured_queries), len(response.content)
-
-    small, small_size = count()
+    small, small_size = request_cost(client, url)
     generate(10)
     # The synthetic meetings are spread over many networks; make sure the measured network and town get some.
     town = City.objects.get(slug="weisswasser-ol")
@@ -253,7 +245,7 @@ def test_a_feed_needs_the_same_number_of_queries_with_ten_times_the_data(client,
     for meeting in Meeting.objects.filter(date_precision=DatePrecision.DAY).exclude(starts_on=None)[:20]:
         meeting.participating_cities.add(town)
         meeting.networks.add(saxony)
-    large, large_size = count()
+    large, large_size = request_cost(client, url)
 
     assert large_size > small_size
     assert large == small, f"{url}: {small} queries with the demo data, {large} with ten times the data"

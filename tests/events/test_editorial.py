@@ -7,15 +7,14 @@ database is compared before and after, so a refused write provably changed nothi
 import datetime
 
 import pytest
-from django.db import connection
 from django.forms.models import model_to_dict
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from engagiert.demo.synthetic import generate
 from events.models import Meeting, MeetingPhoto, MeetingReport, ReportStatus
 from networks.models import Network
 from tests.pages import page
+from tests.queries import request_cost
 
 SACHSEN_ANHALT = "landesnetzwerk-engagierte-staedte-sachsen-anhalt"
 OWN = "gruendungstreffen-landesnetzwerk-sachsen-anhalt-2025"  # Sachsen-Anhalt, report published
@@ -443,14 +442,6 @@ def test_the_preview_takes_only_posts(client, demo_users, autumn_meeting):
 # --- query budget --------------------------------------------------------------------------------
 
 
-def count_queries(client, url):
-    client.get(url)
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(context.captured_queries)
-
-
 @pytest.mark.parametrize("username", ["programmbuero", "sprecherin-sachsen-anhalt"])
 def test_the_editorial_pages_need_the_same_number_of_queries_with_ten_times_the_data(client, demo_users, username):
     login(client, demo_users, username)
@@ -466,7 +457,7 @@ def test_the_editorial_pages_need_the_same_number_of_queries_with_ten_times_the_
         f"/redaktion/treffen/{OWN}/",
         f"/redaktion/treffen/{OWN}/bericht/",
     ]
-    small = [count_queries(client, url) for url in urls]
+    small = [request_cost(client, url).queries for url in urls]
     generate(10)
     for number in range(5):
         MeetingPhoto.objects.create(
@@ -475,7 +466,7 @@ def test_the_editorial_pages_need_the_same_number_of_queries_with_ten_times_the_
     Meeting.objects.create(title="Noch eins", starts_on=datetime.date(2030, 1, 1)).networks.add(
         Network.objects.get(slug=SACHSEN_ANHALT)
     )
-    large = [count_queries(client, url) for url in urls]
+    large = [request_cost(client, url).queries for url in urls]
 
     print(f"\n{username}: {dict(zip(urls, small, strict=True))} -> {large}")
     assert large == small
