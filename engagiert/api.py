@@ -23,7 +23,7 @@ import re
 from typing import Annotated, Any, Literal
 
 from django.conf import settings
-from django.db.models import Max
+from django.db.models import F, Max
 from django.http import Http404, HttpResponsePermanentRedirect, QueryDict
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
@@ -266,18 +266,24 @@ class LinksOut(Schema):
     last: str
 
 
-def deleted_records(model, query: ListQuery):
-    """(id, deletion time) of objects deleted since `modified_since` and not restored since."""
+def deleted_records(model, query: ListQuery, withdrawn=None):
+    """(id, deletion time) of objects deleted since `modified_since` and not restored since.
+
+    `withdrawn`: objects that still exist but are no longer public (a report taken back), with a
+    `modified_at`; for the API they are gone as well, since their last change.
+    """
     history = model.history.model
     records = history.objects.filter(history_type="-").exclude(id__in=model._base_manager.values("pk"))
     if query.created_since is not None:
         records = records.filter(created_at__gte=query.created_since)
-    return (
-        records.values("id")
-        .annotate(deleted_at=Max("history_date"))
-        .filter(deleted_at__gte=query.modified_since)
-        .order_by("id")
-    )
+    records = records.values("id").annotate(deleted_at=Max("history_date")).filter(deleted_at__gte=query.modified_since)
+    if withdrawn is None:
+        return records.order_by("id")
+    hidden = withdrawn.filter(modified_at__gte=query.modified_since)
+    if query.created_since is not None:
+        hidden = hidden.filter(created_at__gte=query.created_since)
+    hidden = hidden.annotate(deleted_at=F("modified_at")).values("id", "deleted_at")
+    return records.order_by().union(hidden.order_by()).order_by("id")
 
 
 def deleted_stub(links: Links, collection: str, type_name: str, pk, deleted_at) -> dict:
@@ -290,10 +296,13 @@ def page_url(request, number: int) -> str:
     return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
 
-def paginated_list(request, query: ListQuery, queryset, serialize, *, collection: str, type_name: str, model=None):
+def paginated_list(
+    request, query: ListQuery, queryset, serialize, *, collection: str, type_name: str, model=None, withdrawn=None
+):
     """The OParl list envelope over `queryset` (ordered by the caller, plus pk for stability).
 
-    With `modified_since`, objects of `model` deleted since then follow the live ones.
+    With `modified_since`, objects of `model` deleted since then follow the live ones, and so do the
+    `withdrawn` ones (see deleted_records).
     The number of queries is fixed: counts, one page of rows with their prefetches, one of stubs.
     """
     if query.modified_since is not None:
@@ -304,7 +313,9 @@ def paginated_list(request, query: ListQuery, queryset, serialize, *, collection
     queryset = queryset.order_by(*ordering)
 
     live_total = queryset.count()
-    deleted = deleted_records(model, query) if model is not None and query.modified_since is not None else None
+    deleted = (
+        deleted_records(model, query, withdrawn) if model is not None and query.modified_since is not None else None
+    )
     deleted_total = deleted.count() if deleted is not None else 0
     total = live_total + deleted_total
     pages = max(1, math.ceil(total / query.limit))
@@ -337,13 +348,16 @@ def paginated_list(request, query: ListQuery, queryset, serialize, *, collection
     }
 
 
-def object_or_stub(request, queryset, pk: int, serialize, *, model, collection: str, type_name: str):
-    """The object at its URL; once deleted, its stub with `deleted: true`; never known: 404."""
+def object_or_stub(request, queryset, pk: int, serialize, *, model, collection: str, type_name: str, withdrawn=None):
+    """The object at its URL; once deleted or `withdrawn` (see deleted_records), its stub with
+    `deleted: true`; never known or never public: 404."""
     reject_unknown_parameters(request, ())
     links = Links(request)
     obj = queryset.filter(pk=pk).first()
     if obj is not None:
         return serialize(obj, links)
+    if withdrawn is not None and (gone := withdrawn.filter(pk=pk).values_list("modified_at", flat=True).first()):
+        return deleted_stub(links, collection, type_name, pk, gone)
     if not model._base_manager.filter(pk=pk).exists():
         deleted_at = (
             model.history.filter(id=pk, history_type="-").aggregate(when=Max("history_date"))["when"]

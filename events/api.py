@@ -1,6 +1,8 @@
 """Open-data API of the meetings (≈ OParl Meeting) and their published reports (≈ resultsProtocol).
 
-Draft reports never appear: not in the list, not at their URL, not as a meeting's report.
+Draft reports never appear: not in the list, not at their URL, not as a meeting's report. A
+report withdrawn after publication answers `deleted: true` at its URL and, with `modified_since`,
+in the list, so that readers who copied it learn to drop it.
 """
 
 import datetime
@@ -180,6 +182,11 @@ def reports():
     return MeetingReport.objects.published().select_related("author", "meeting")
 
 
+def withdrawn_reports():
+    """Published once, drafts now: gone for the API's readers, who may have copied them."""
+    return MeetingReport.objects.withdrawn().annotate(modified_at=F("updated_at"))
+
+
 def report(obj: MeetingReport, links) -> dict:
     return {
         "id": links("reports", obj.pk),
@@ -208,7 +215,14 @@ def report_list(request, query: Query[ListQuery]):
     # Reports keep their change time in updated_at; modified_since filters on modified_at.
     found = reports().alias(modified_at=F("updated_at")).order_by()
     return paginated_list(
-        request, query, found, report, collection="reports", type_name="MeetingReport", model=MeetingReport
+        request,
+        query,
+        found,
+        report,
+        collection="reports",
+        type_name="MeetingReport",
+        model=MeetingReport,
+        withdrawn=withdrawn_reports(),
     )
 
 
@@ -221,5 +235,12 @@ def report_list(request, query: Query[ListQuery]):
 )
 def report_detail(request, pk: ObjectId):
     return object_or_stub(
-        request, reports(), pk, report, model=MeetingReport, collection="reports", type_name="MeetingReport"
+        request,
+        reports(),
+        pk,
+        report,
+        model=MeetingReport,
+        collection="reports",
+        type_name="MeetingReport",
+        withdrawn=withdrawn_reports(),
     )

@@ -193,6 +193,11 @@ class MeetingReportQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=ReportStatus.PUBLISHED)
 
+    def withdrawn(self):
+        """Reports that were published once and are drafts again (their history says so)."""
+        was_public = self.model.history.filter(status=ReportStatus.PUBLISHED).values("id")
+        return self.exclude(status=ReportStatus.PUBLISHED).filter(pk__in=was_public)
+
 
 class MeetingReport(VersionedModel):
     """The report of a meeting: what was discussed and agreed. One per meeting."""

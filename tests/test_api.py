@@ -287,14 +287,15 @@ def test_memberships_filter_by_network_and_town(client, demo):
 
 
 def test_draft_reports_never_appear(client, demo):
-    report = MeetingReport.objects.published().first()
-    report.status = ReportStatus.DRAFT
-    report.published_at = None
-    report.save()
+    since = QueryDict.fromkeys(["modified_since"], (timezone.now() - datetime.timedelta(days=1)).isoformat()).urlencode()
+    meeting = Meeting.objects.filter(report__isnull=True).first()
+    report = MeetingReport.objects.create(meeting=meeting, lead="Noch nicht fertig", body="Entwurf")
 
+    assert report.status == ReportStatus.DRAFT
     assert f"{API}/reports/{report.pk}/" not in ids(all_items(client, "/api/reports/?limit=100"))
+    assert f"{API}/reports/{report.pk}/" not in ids(all_items(client, f"/api/reports/?{since}&limit=100"))
     assert get(client, f"/api/reports/{report.pk}/", status=404)["error"] == "not_found"
-    assert get(client, f"/api/meetings/{report.meeting_id}/")["resultsProtocol"] is None
+    assert get(client, f"/api/meetings/{meeting.pk}/")["resultsProtocol"] is None
 
 
 def test_people_appear_with_their_public_role_and_contact_only_with_consent(client, demo):
@@ -414,3 +415,42 @@ def test_a_full_list_page_needs_no_more_queries_with_ten_times_the_data(client, 
     for url in urls:
         # One query fewer is fine: when live objects fill the page, the deleted ones are not read.
         assert large[url] <= small[url] <= 8, url
+
+
+def test_a_report_withdrawn_after_publication_is_gone_for_readers_who_copied_it(client, demo):
+    since = QueryDict.fromkeys(["modified_since"], timezone.now().isoformat()).urlencode()
+    report = MeetingReport.objects.published().first()
+    url = f"{API}/reports/{report.pk}/"
+    assert get(client, url)["deleted"] is False
+
+    report.status = ReportStatus.DRAFT
+    report.published_at = None
+    report.save()
+
+    stub = get(client, url)
+    assert stub == {"id": url, "type": "MeetingReport", "deleted": True, "modified": stub["modified"]}
+    assert datetime.datetime.fromisoformat(stub["modified"]) >= report.updated_at - datetime.timedelta(seconds=1)
+    assert get(client, f"/api/reports/?{since}")["data"] == [stub]
+    assert url not in ids(all_items(client, "/api/reports/?limit=100"))
+    later = QueryDict.fromkeys(["modified_since"], timezone.now().isoformat()).urlencode()
+    assert get(client, f"/api/reports/?{later}")["data"] == []
+
+    report.status = ReportStatus.PUBLISHED
+    report.save()
+
+    assert get(client, url)["deleted"] is False
+    assert [item["deleted"] for item in get(client, f"/api/reports/?{since}")["data"]] == [False]
+
+
+def test_withdrawn_and_deleted_reports_follow_the_live_ones_in_one_list(client, demo):
+    since = QueryDict.fromkeys(["modified_since"], (timezone.now() - datetime.timedelta(days=1)).isoformat()).urlencode()
+    withdrawn, deleted, *live = MeetingReport.objects.published().order_by("pk")
+    withdrawn.status = ReportStatus.DRAFT
+    withdrawn.save()
+    deleted_url = f"{API}/reports/{deleted.pk}/"
+    delete_with_snapshot(deleted)
+
+    items = all_items(client, f"/api/reports/?{since}&limit=1")
+
+    assert [item["id"] for item in items if not item["deleted"]] == [f"{API}/reports/{r.pk}/" for r in live]
+    assert [item["id"] for item in items if item["deleted"]] == [f"{API}/reports/{withdrawn.pk}/", deleted_url]
