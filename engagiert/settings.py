@@ -272,6 +272,10 @@ CACHES["pages"] = {
     "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_LOCAL_ENTRIES", 1000)},
 }
 
+# The Papierkorb keeps deleted towns, networks and meetings this many days; `manage.py
+# empty_trash` (run daily) removes older entries and the photo files only they refer to.
+TRASH_RETENTION_DAYS = env_int("TRASH_RETENTION_DAYS", 90)
+
 # The page cache (engagiert/caching.py): anonymous public pages, invalidated by every edit.
 # Off in development (template changes show at once) and in the test suite (query budgets
 # measure rendering); the cache's own tests switch it on.

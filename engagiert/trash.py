@@ -9,19 +9,24 @@ history. If something stands in the way (a new town took the same slug meanwhile
 it refuses with a German explanation and changes nothing.
 
 `TrashMixin` routes the admin's deletions of `TRASH_MODELS` through the Papierkorb.
+`purge()` (`manage.py empty_trash`, run daily) removes entries deleted longer ago than
+settings.TRASH_RETENTION_DAYS, with the photo files only they still referred to.
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib import messages
 from django.core import serializers
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, router, transaction
-from django.db.models import F
+from django.db.models import F, FileField
 from django.db.models.deletion import Collector
 from django.utils import timezone
 
@@ -29,10 +34,6 @@ from engagiert.locking import VersionedModel
 
 TRASH_MODELS = frozenset({"cities.city", "networks.network", "events.meeting"})
 RESTORE_REASON = "Aus dem Papierkorb wiederhergestellt"
-DELETE_NOTE = (
-    "Gelöschte Einträge landen im Papierkorb: Das Programmbüro kann sie dort samt allen "
-    "mitgelöschten Angaben wiederherstellen."
-)
 
 
 class RestoreError(Exception):
@@ -277,6 +278,58 @@ def _relink(links: list[dict], user) -> None:
                 default_user=user,
                 default_change_reason=RESTORE_REASON,
             )
+
+
+# --- emptying -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PurgeResult:
+    cutoff: datetime.datetime
+    entries: list[str]
+    files: list[str]
+
+
+def _files_of(rows: list[dict]) -> set[tuple[str, str, str]]:
+    """(model label, field name, file name) of every file a snapshot's rows refer to."""
+    found = set()
+    for row in rows:
+        try:
+            model = apps.get_model(row["model"])
+        except LookupError:
+            continue
+        for field in model._meta.concrete_fields:
+            if isinstance(field, FileField) and (name := row["fields"].get(field.name)):
+                found.add((row["model"], field.name, name))
+    return found
+
+
+def purge(days: int | None = None, *, dry_run: bool = False) -> PurgeResult:
+    """Delete the Papierkorb entries deleted more than `days` ago (settings.TRASH_RETENTION_DAYS),
+    restored or not, and the files of their rows (report photos) that no live row and no entry
+    kept in the Papierkorb refers to. Nothing changes with `dry_run`."""
+    from engagiert.models import DeletedEntry
+
+    cutoff = timezone.now() - datetime.timedelta(days=settings.TRASH_RETENTION_DAYS if days is None else days)
+    expired = list(DeletedEntry.objects.filter(deleted_at__lt=cutoff).order_by("deleted_at", "pk"))
+    candidates = set().union(*(_files_of(entry.snapshot) for entry in expired))
+    if candidates:
+        kept = DeletedEntry.objects.filter(deleted_at__gte=cutoff).values_list("snapshot", flat=True)
+        still_kept = {name for rows in kept.iterator() for _, _, name in _files_of(rows)}
+        candidates = {
+            (label, field, name)
+            for label, field, name in candidates
+            if name not in still_kept and not apps.get_model(label)._base_manager.filter(**{field: name}).exists()
+        }
+    files = sorted(name for _, _, name in candidates)
+    if not dry_run:
+        with transaction.atomic():
+            DeletedEntry.objects.filter(pk__in=[entry.pk for entry in expired]).delete()
+        for label, field, name in candidates:
+            storage = apps.get_model(label)._meta.get_field(field).storage
+            if storage.exists(name):
+                storage.delete(name)
+    return PurgeResult(cutoff=cutoff, entries=[str(entry) for entry in expired], files=files)
 
 
 # --- the admin -----------------------------------------------------------------------------------

@@ -1,13 +1,18 @@
 """The Papierkorb: deleting a town, network or meeting in the admin can be undone by the office."""
 
+import datetime
+import io
+
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from cities.models import City, CityCoordinator, Organization, Person
 from engagiert.models import DeletedEntry
-from engagiert.trash import RESTORE_REASON
+from engagiert.trash import RESTORE_REASON, delete_with_snapshot, restore
 from events.models import Meeting, MeetingPhoto, MeetingReport
 from networks.models import Membership, Network, Seat, SeatTerm, SubGroup
 from tests.pages import page
@@ -37,6 +42,7 @@ def delete_in_admin(client, obj):
     confirmation = client.get(url)
     assert confirmation.status_code == 200
     assert "Papierkorb" in page(confirmation).text
+    assert "wiederherstellen, 90 Tage lang" in page(confirmation).text
     response = client.post(url, {"post": "yes"})
     assert response.status_code == 302, page(response).text
     return DeletedEntry.objects.get(model_label=obj._meta.label_lower, object_pk=str(obj.pk), restored_at=None)
@@ -138,6 +144,7 @@ def test_deleting_a_network_through_the_list_action_and_restoring_it(client, dem
     changelist = admin_url(Network, "changelist")
     confirmation = client.post(changelist, {"action": "delete_selected", ACTION_CHECKBOX_NAME: [network.pk]})
     assert "Papierkorb" in page(confirmation).text
+    assert "wiederherstellen, 90 Tage lang" in page(confirmation).text
     response = client.post(changelist, {"action": "delete_selected", ACTION_CHECKBOX_NAME: [network.pk], "post": "yes"})
     assert response.status_code == 302
     assert not Network.objects.filter(pk=network.pk).exists()
@@ -255,3 +262,73 @@ def test_a_meeting_deleted_by_a_spokesperson_lands_in_the_papierkorb(client, dem
     office = signed_in(demo_users["programmbuero"])
     assert office.post(restore_url(entry)).status_code == 302
     assert Meeting.objects.get(pk=meeting.pk).report.pk == meeting.report.pk
+
+
+# --- emptying the Papierkorb -----------------------------------------------------------------------
+
+
+def empty_trash(*args) -> str:
+    out = io.StringIO()
+    call_command("empty_trash", *args, stdout=out)
+    return out.getvalue()
+
+
+def deleted_days_ago(obj, days) -> DeletedEntry:
+    entry = delete_with_snapshot(obj)
+    DeletedEntry.objects.filter(pk=entry.pk).update(deleted_at=timezone.now() - datetime.timedelta(days=days))
+    return entry
+
+
+def test_empty_trash_removes_what_was_deleted_before_the_retention_and_keeps_the_rest(demo, settings):
+    settings.TRASH_RETENTION_DAYS = 90
+    old = deleted_days_ago(City.objects.get(slug=STENDAL), 91)
+    recent = deleted_days_ago(Network.objects.get(slug="austausch-coburg-kronach"), 89)
+
+    output = empty_trash()
+
+    assert "1 Einträge aus dem Papierkorb gelöscht" in output and "Stendal" in output
+    assert list(DeletedEntry.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert not DeletedEntry.objects.filter(pk=old.pk).exists()
+    assert "Nichts zu tun" in empty_trash()
+    assert "1 Einträge" in empty_trash("--days", "10")
+    assert not DeletedEntry.objects.exists()
+
+
+def test_a_dry_run_only_lists(demo):
+    deleted_days_ago(City.objects.get(slug=STENDAL), 400)
+
+    output = empty_trash("--dry-run")
+
+    assert "würden gelöscht" in output and "Stendal" in output
+    assert DeletedEntry.objects.count() == 1
+
+
+def test_negative_days_are_refused_in_german(demo):
+    with pytest.raises(CommandError, match="--days braucht eine Zahl ab 0"):
+        empty_trash("--days", "-1")
+
+
+def test_the_photos_of_an_expired_meeting_go_with_it_unless_something_still_refers_to_them(demo, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    reports = list(MeetingReport.objects.select_related("meeting").order_by("pk")[:3])
+    photos = [
+        MeetingPhoto.objects.create(
+            report=report,
+            image=SimpleUploadedFile("treffen.gif", TINY_GIF, content_type="image/gif"),
+            alt_text="Gruppenbild",
+            credit="Foto: Netzwerk",
+        )
+        for report in reports
+    ]
+    files = [tmp_path / photo.image.name for photo in photos]
+    assert all(file.exists() for file in files)
+    expired, restored, recent = (report.meeting for report in reports)
+    deleted_days_ago(expired, 200)
+    restore(deleted_days_ago(restored, 200))
+    deleted_days_ago(recent, 5)
+
+    output = empty_trash()
+
+    assert "2 Einträge" in output and "1 Fotodateien gelöscht" in output
+    assert [file.exists() for file in files] == [False, True, True]
+    assert MeetingPhoto.objects.filter(pk=photos[1].pk).exists()

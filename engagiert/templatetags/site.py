@@ -61,3 +61,11 @@ def assignments(user) -> dict:
         "editorial": permissions.may_use_editorial(user),
         "office": permissions.is_office(user),
     }
+
+
+@register.simple_tag
+def trash_retention_days() -> int:
+    """How many days the Papierkorb keeps a deleted entry (settings.TRASH_RETENTION_DAYS)."""
+    from django.conf import settings
+
+    return settings.TRASH_RETENTION_DAYS
