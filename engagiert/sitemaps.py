@@ -1,3 +1,10 @@
+"""The sitemap: /sitemap.xml is an index of one sitemap per section (/sitemap-staedte.xml …),
+each split into pages of SECTION_LIMIT addresses (?p=2 …), well below the protocol's 50,000.
+
+No lastmod: a town's or network's page changes with its memberships and meetings, not only
+with its own row, and a wrong date would keep crawlers away from changed pages.
+"""
+
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
@@ -5,8 +12,15 @@ from cities.models import City, State
 from events.models import Meeting
 from networks.models import Network
 
+SECTION_LIMIT = 5_000
 
-class StaticPagesSitemap(Sitemap):
+
+class SectionSitemap(Sitemap):
+    changefreq = "monthly"
+    limit = SECTION_LIMIT
+
+
+class StaticPagesSitemap(SectionSitemap):
     changefreq = "weekly"
 
     def items(self):
@@ -23,30 +37,22 @@ class StaticPagesSitemap(Sitemap):
         return reverse(item)
 
 
-class CitySitemap(Sitemap):
-    changefreq = "monthly"
-
+class CitySitemap(SectionSitemap):
     def items(self):
         return City.objects.active().order_by("slug").only("slug")
 
 
-class NetworkSitemap(Sitemap):
-    changefreq = "monthly"
-
+class NetworkSitemap(SectionSitemap):
     def items(self):
         return Network.objects.order_by("slug").only("slug")
 
 
-class StateSitemap(Sitemap):
-    changefreq = "monthly"
-
+class StateSitemap(SectionSitemap):
     def items(self):
         return State.objects.order_by("slug").only("slug")
 
 
-class MeetingSitemap(Sitemap):
-    changefreq = "monthly"
-
+class MeetingSitemap(SectionSitemap):
     def items(self):
         return Meeting.objects.order_by("slug").only("slug")
 

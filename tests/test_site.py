@@ -128,12 +128,42 @@ def test_home_page_map_links_every_town(client, demo):
 # --- sitemap, robots.txt, 404 ------------------------------------------------------------------------
 
 
-def sitemap_locations(client) -> list[str]:
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
+def xml_locations(client, url: str, path: str) -> list[str]:
+    response = client.get(url.removeprefix("http://testserver"))
+    assert response.status_code == 200, url
     assert response.headers["Content-Type"].startswith("application/xml")
-    tree = ET.fromstring(response.content)
-    return [loc.text for loc in tree.findall("s:url/s:loc", SITEMAP_NS)]
+    return [loc.text for loc in ET.fromstring(response.content).findall(path, SITEMAP_NS)]
+
+
+def sitemap_locations(client) -> list[str]:
+    """Every address of every sitemap the index /sitemap.xml names."""
+    return [
+        location
+        for sitemap in xml_locations(client, "/sitemap.xml", "s:sitemap/s:loc")
+        for location in xml_locations(client, sitemap, "s:url/s:loc")
+    ]
+
+
+def test_the_sitemap_index_names_one_sitemap_per_section(client, demo):
+    sections = ["seiten", "staedte", "netzwerke", "laender", "treffen"]
+
+    assert xml_locations(client, "/sitemap.xml", "s:sitemap/s:loc") == [
+        f"http://testserver/sitemap-{section}.xml" for section in sections
+    ]
+
+
+def test_a_long_section_is_split_into_pages_of_the_limit(client, demo, monkeypatch):
+    from engagiert.sitemaps import CitySitemap
+
+    monkeypatch.setattr(CitySitemap, "limit", 10)
+
+    sitemaps = xml_locations(client, "/sitemap.xml", "s:sitemap/s:loc")
+    towns = [sitemap for sitemap in sitemaps if "/sitemap-staedte.xml" in sitemap]
+    assert towns == [f"http://testserver/sitemap-staedte.xml?p={number}" for number in (1, 2, 3)]
+    pages = [xml_locations(client, sitemap, "s:url/s:loc") for sitemap in towns]
+    assert [len(locations) for locations in pages] == [10, 10, 3]
+    assert client.get("/sitemap-staedte.xml?p=4").status_code == 404
+    assert client.get("/sitemap-unbekannt.xml").status_code == 404
 
 
 def test_sitemap_lists_town_network_state_and_meeting_pages(client, demo):
