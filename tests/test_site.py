@@ -159,7 +159,11 @@ def test_a_long_section_is_split_into_pages_of_the_limit(client, demo, monkeypat
 
     sitemaps = xml_locations(client, "/sitemap.xml", "s:sitemap/s:loc")
     towns = [sitemap for sitemap in sitemaps if "/sitemap-staedte.xml" in sitemap]
-    assert towns == [f"http://testserver/sitemap-staedte.xml?p={number}" for number in (1, 2, 3)]
+    assert towns == [
+        "http://testserver/sitemap-staedte.xml",
+        "http://testserver/sitemap-staedte.xml?p=2",
+        "http://testserver/sitemap-staedte.xml?p=3",
+    ]
     pages = [xml_locations(client, sitemap, "s:url/s:loc") for sitemap in towns]
     assert [len(locations) for locations in pages] == [10, 10, 3]
     assert client.get("/sitemap-staedte.xml?p=4").status_code == 404
