@@ -19,6 +19,7 @@ from django.db.models import ForeignKey, ManyToManyField
 from django.http import HttpResponseRedirect
 from django.utils.html import conditional_escape
 from simple_history.template_utils import HistoricalRecordContextHelper, ObjDiffDisplay
+from simple_history.utils import get_m2m_reverse_field_name
 
 from engagiert.locking import StaleEditError, display_value, stale_message
 
@@ -120,6 +121,11 @@ class ReadableHistoryMixin:
         # read-only for this user must not be among them.
         view = copy.copy(self)
         view.prepopulated_fields = self.get_prepopulated_fields(request)
+        # It fills the form from the version's own columns only; its many-to-many links (a
+        # network's states, a meeting's towns) would show, and be saved, as they are now.
+        links = version_links(self.model, object_id, version_id)
+        if links:
+            view.get_form = _with_initial(self.get_form, links)
         try:
             # Restoring saves the row, its links and the log entry: all of it or, on any failure, nothing.
             with transaction.atomic(using=router.db_for_write(self.model)):
@@ -129,6 +135,37 @@ class ReadableHistoryMixin:
         except StaleEditError as error:
             self.message_user(request, stale_message(error.instance, error.instance.version), messages.ERROR)
             return HttpResponseRedirect(request.path)
+
+
+def version_links(model, object_id, version_id) -> dict[str, list]:
+    """The recorded many-to-many links of one version: {field name: [pk of each linked row]}."""
+    fields = getattr(model.history.model, "_history_m2m_fields", ())
+    if not fields:
+        return {}
+    record = model.history.filter(pk=version_id, **{model._meta.pk.attname: object_id}).first()
+    if record is None:
+        return {}
+    return {
+        field.name: list(getattr(record, field.name).values_list(get_m2m_reverse_field_name(field), flat=True))
+        for field in fields
+    }
+
+
+def _with_initial(get_form, links: dict[str, list]):
+    """`ModelAdmin.get_form`, whose forms start (unbound) with the given many-to-many values."""
+
+    def get_version_form(request, obj=None, **kwargs):
+        form_class = get_form(request, obj, **kwargs)
+
+        class VersionForm(form_class):
+            def __init__(self, *args, **form_kwargs):
+                super().__init__(*args, **form_kwargs)
+                self.initial.update({name: pks for name, pks in links.items() if name in self.fields})
+
+        VersionForm.__name__ = form_class.__name__
+        return VersionForm
+
+    return get_version_form
 
 
 def _safe_str(obj) -> str:

@@ -4,8 +4,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from cities.models import City
-from networks.models import Membership
+from cities.models import City, State
+from events.models import Meeting
+from networks.models import Membership, Network
 from tests.pages import form_data, page
 from tests.test_locking import admin_change_url, admin_form, open_change_form, signed_in
 
@@ -191,3 +192,43 @@ def test_changed_links_of_a_meeting_are_recorded_and_shown(demo_users):
     shown = page(office.get(history_url(meeting))).text
     assert "Veranstaltende Netzwerke" in shown
     assert "Bundesnetzwerk Engagierte Stadt" in shown
+
+
+def test_restoring_a_version_brings_back_its_many_to_many_links(demo_users):
+    office = signed_in(demo_users["programmbuero"])
+    network = Network.objects.get(slug="regionalnetzwerk-anhalt")
+    version = network.version
+    data = open_change_form(office, network)
+    data["states"] = [str(State.objects.get(slug="bayern").pk)]
+    assert office.post(admin_change_url(network), data).status_code == 302
+    assert set(network.states.values_list("slug", flat=True)) == {"bayern"}
+    earlier = network.history.filter(version=version).order_by("-history_date").first()
+
+    response = office.get(version_url(network, earlier))
+    data = form_data(admin_form(response))
+    assert data["states"] == [str(State.objects.get(slug="sachsen-anhalt").pk)]
+    response = office.post(version_url(network, earlier), data)
+
+    assert response.status_code == 302, page(response).text
+    assert set(network.states.values_list("slug", flat=True)) == {"sachsen-anhalt"}
+    latest = network.history.order_by("-history_date", "-history_id").first()
+    assert set(latest.states.values_list("state__slug", flat=True)) == {"sachsen-anhalt"}
+
+
+def test_restoring_a_meeting_version_brings_back_its_towns(demo_users):
+    office = signed_in(demo_users["programmbuero"])
+    meeting = Meeting.objects.get(slug="besuch-puchheim-in-ingolstadt")
+    towns = set(meeting.participating_cities.values_list("pk", flat=True))
+    assert len(towns) > 1
+    version = meeting.version
+    data = open_change_form(office, meeting)
+    data["participating_cities"] = [str(min(towns))]
+    assert office.post(admin_change_url(meeting), data).status_code == 302
+    assert set(meeting.participating_cities.values_list("pk", flat=True)) == {min(towns)}
+    earlier = meeting.history.filter(version=version).order_by("-history_date").first()
+
+    data = form_data(admin_form(office.get(version_url(meeting, earlier))))
+    response = office.post(version_url(meeting, earlier), data)
+
+    assert response.status_code == 302, page(response).text
+    assert set(meeting.participating_cities.values_list("pk", flat=True)) == towns
