@@ -216,6 +216,8 @@ LANGUAGE_CODE = "de"
 LANGUAGES = [("de", "Deutsch")]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
+# The site's own German wording comes first (the formal "Sie" in the CSV import, too).
+LOCALE_PATHS = [BASE_DIR / "engagiert" / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -119,6 +119,9 @@ def test_one_bad_row_among_good_rows_writes_nothing_and_names_row_and_column(cli
     page = text_of(preview)
     assert "Bundesland" in page and "Unbekanntes Bundesland „Preußen“" in page
     assert "Kürzel" not in errors  # made from the name, as in the admin
+    # The office is addressed formally, also in the import's own wording.
+    assert "Bitte korrigieren Sie diese Fehler in Ihrer Datei" in page
+    assert "korrigiere " not in page and " deiner " not in page
 
     # Confirming the bad file anyway (a forged POST with its stored name) writes nothing either.
     stored = preview.context["form"].cleaned_data["import_file"].tmp_storage_name
@@ -248,3 +251,12 @@ def test_the_example_files_in_docs_import_cleanly(client, office, url, name):
     data = (settings.BASE_DIR / "docs" / name).read_bytes()
     preview = client.post(url, {"format": "0", "import_file": SimpleUploadedFile(name, data, content_type="text/csv")})
     assert preview.context["confirm_form"] is not None, text_of(preview)
+
+
+def test_a_file_without_usable_rows_gets_a_formal_german_message(client, office):
+    response = upload(client, "Spalte;Andere Spalte\r\n")
+
+    assert response.status_code == 200
+    page = text_of(response)
+    assert "Die Datei enthält keine Daten, die sich importieren lassen." in page
+    assert " deine " not in page and "Stelle sicher" not in page
