@@ -347,3 +347,19 @@ def test_favicon_ico_leads_to_the_site_icon(client, db):
 
     assert response.status_code == 301
     assert response["Location"].endswith("img/favicon.svg")
+
+
+def scripts(response) -> list[str]:
+    return [script.get("src") for script in page(response).find_all("script") if script.get("src")]
+
+
+@pytest.mark.parametrize("url", ["/", "/staedte/wittenberg/", "/laender/", "/treffen/bundesnetzwerktreffen-2025-wittenberg/"])
+def test_pages_without_htmx_ship_no_javascript(client, demo, url):
+    assert scripts(client.get(url)) == []
+
+
+@pytest.mark.parametrize("url", ["/staedte/", "/netzwerke/", "/mitgliedschaften/", "/treffen/"])
+def test_pages_with_filters_load_htmx_and_the_filter_script(client, demo, url):
+    sources = scripts(client.get(url))
+
+    assert any("htmx" in src for src in sources) and any("filters" in src for src in sources)
