@@ -79,6 +79,56 @@ def test_the_second_anonymous_request_is_served_from_the_cache_with_one_query(cl
     assert "Cookie" in second["Vary"]
 
 
+@pytest.fixture
+def health_checked(monkeypatch):
+    """The default connection as in production (CONN_HEALTH_CHECKS), at the start of a request
+    that reuses it; counts Django's own health checks."""
+    connection = transaction.get_connection()
+    connection.ensure_connection()
+    monkeypatch.setattr(connection, "health_check_enabled", True)
+    checks = []
+    is_usable = connection.is_usable
+    monkeypatch.setattr(connection, "is_usable", lambda: checks.append(1) or is_usable())
+    connection.health_check_done = False
+    return checks
+
+
+def test_a_hit_needs_no_separate_health_check_of_the_connection(client, demo, health_checked):
+    fetch(client, TOWN)
+    transaction.get_connection().health_check_done = False
+
+    with CaptureQueriesContext(transaction.get_connection()) as queries:
+        assert fetch(client, TOWN)["X-Cache"] == "hit"
+
+    assert len(queries) == 1 and health_checked == []
+
+
+def test_a_connection_the_database_dropped_is_replaced_by_the_token_query(client, demo, health_checked, monkeypatch):
+    from django.db import OperationalError
+
+    from engagiert import caching
+
+    fetch(client, TOWN)
+    transaction.get_connection().health_check_done = False
+    calls = []
+    read = caching._read_version
+
+    def dropped_once():
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        return read()
+
+    monkeypatch.setattr(caching, "_read_version", dropped_once)
+    closed = []
+    monkeypatch.setattr(transaction.get_connection(), "close", lambda: closed.append(1))
+
+    response = fetch(client, TOWN)
+
+    assert response.status_code == 200 and response["X-Cache"] == "hit"
+    assert len(calls) == 2 and closed == [1]
+
+
 def test_conditional_requests_answer_304_without_a_body(client, demo):
     first = fetch(client, TOWN)
     by_etag = client.get(TOWN, headers={"If-None-Match": first["ETag"]})

@@ -191,19 +191,20 @@ def test_earlier_version_of_a_network_restored(live_site, site_db, office, figur
         "GROUP BY network_id HAVING count(*) >= 2 ORDER BY network_id LIMIT 1"
     ).fetchone()
     url = f"/admin/networks/network/{network}/change/"
+    version = site_db.execute(
+        "SELECT max(history_id) FROM networks_historicalnetwork WHERE id = %s", [network]
+    ).fetchone()[0]
     # A newer version without the last state.
     _, data = office.form(url, "name")
     data.update(description=[data["description"][0] + " Ergänzt."], states=[str(s) for s in states[:-1]])
     data["_save"] = ["Sichern"]
     assert office.post(url, data).status == 302
-    version = site_db.execute(
-        "SELECT max(history_id) FROM networks_historicalnetwork WHERE id = %s AND history_type = '+'", [network]
-    ).fetchone()[0]
     history_url = f"/admin/networks/network/{network}/history/{version}/"
 
     def submit():
+        # The version's form brings back its states; it is sent as the admin shows it.
         _, data = office.form(history_url, "name")
-        data["states"] = [str(s) for s in states]
+        assert sorted(int(s) for s in data["states"]) == sorted(states)
         data["_save"] = ["Wiederherstellen"]
         return office.post(history_url, data)
 
