@@ -22,7 +22,7 @@ from engagiert.caching import current_version
 from engagiert.demo.loader import load_demo
 from events.models import Meeting, MeetingReport, ReportStatus
 from networks.models import Network
-from tests.events.test_editorial import report_data
+from tests.events.test_editorial import create_autumn_meeting, report_data
 from tests.pages import form_data, town_slugs
 from tests.test_locking import admin_change_url, admin_form
 
@@ -184,13 +184,7 @@ def test_a_coordinators_edit_of_a_membership_inline_reaches_the_network_page(cli
 
 
 def test_publishing_a_report_in_the_editorial_area_is_visible_on_the_next_request(client, demo_users):
-    meeting = Meeting.objects.create(
-        title="Landesnetzwerktreffen im Herbst",
-        slug="landesnetzwerktreffen-herbst",
-        status="held",
-        starts_on=datetime.date(2025, 10, 8),
-    )
-    meeting.networks.add(Network.objects.get(slug="landesnetzwerk-engagierte-staedte-sachsen-anhalt"))
+    meeting = create_autumn_meeting()
     meeting_url = meeting.get_absolute_url()
     assert "Herbstbericht in Stichworten" not in fetch(client, meeting_url).content.decode()
     fetch(client, "/")

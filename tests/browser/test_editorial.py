@@ -1,6 +1,5 @@
 """A spokesperson writes a report in /redaktion/ in a real browser; a visitor reads it at once."""
 
-import datetime
 import io
 import re
 from pathlib import Path
@@ -11,8 +10,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from engagiert.demo.users import DEMO_PASSWORD, load_demo_users
-from events.models import Meeting
-from networks.models import Network
+from tests.events.test_editorial import create_autumn_meeting
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 
@@ -21,13 +19,7 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 def editorial_site(site, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     load_demo_users()
-    meeting = Meeting.objects.create(
-        title="Landesnetzwerktreffen im Herbst",
-        slug="landesnetzwerktreffen-herbst",
-        status="held",
-        starts_on=datetime.date(2025, 10, 8),
-    )
-    meeting.networks.add(Network.objects.get(slug="landesnetzwerk-engagierte-staedte-sachsen-anhalt"))
+    create_autumn_meeting()
     return site
 
 

@@ -27,8 +27,7 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
-@pytest.fixture
-def autumn_meeting(demo):
+def create_autumn_meeting() -> Meeting:
     """A held meeting of the Saxony-Anhalt network without a report yet."""
     meeting = Meeting.objects.create(
         title="Landesnetzwerktreffen im Herbst",
@@ -38,6 +37,11 @@ def autumn_meeting(demo):
     )
     meeting.networks.add(Network.objects.get(slug=SACHSEN_ANHALT))
     return meeting
+
+
+@pytest.fixture
+def autumn_meeting(demo):
+    return create_autumn_meeting()
 
 
 def login(client, users, name):
