@@ -6,7 +6,7 @@ from cities.filters import CityFilterSet
 from cities.models import City, Person, State
 from engagiert import seo
 from engagiert.exports import Column, bad_filter_response, export_response
-from engagiert.listing import filter_chips, paginate, render_list, vary_on_htmx
+from engagiert.listing import capped, filter_chips, fragment_part, paginate, render_list, vary_on_htmx
 from engagiert.maps import render_germany_map
 from events.filters import meeting_ids_of_towns
 from events.models import Meeting
@@ -14,8 +14,6 @@ from networks.filters import network_picker
 from networks.models import Membership, Network, NetworkKind, PartnershipCommitment, kind_order
 
 CITIES_PER_PAGE = 24
-# Fragments of /staedte/ for htmx: "?teil=karte" the map, "?teil=netzwerke" the network picker's choices.
-PART_PARAM = "teil"
 # Town cards of /staedte/: networks named per town (the town page names them all).
 CARD_NETWORKS_SHOWN = 6
 # Town page: fellow members named per network, meetings listed.
@@ -26,19 +24,6 @@ STATE_CITIES_SHOWN = 30
 STATE_NETWORKS_SHOWN = 20
 # State list: networks named per state.
 STATE_LIST_NETWORKS_SHOWN = 4
-
-
-def fragment_part(request) -> str | None:
-    """The part an htmx request asks for ("karte", "netzwerke"), or None for the results or a full page."""
-    if request.htmx and not (request.htmx.boosted or request.htmx.history_restore_request):
-        return request.GET.get(PART_PARAM, "results")
-    return None
-
-
-def capped(queryset, limit: int) -> tuple[list, int]:
-    """The first `limit` objects and the number of all, in one query (a window count)."""
-    items = list(queryset.annotate(total_count=Window(Count("pk")))[:limit])
-    return items, (items[0].total_count if items else 0)
 
 
 def city_filterset(request) -> CityFilterSet:

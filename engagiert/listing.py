@@ -3,12 +3,15 @@
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Model
+from django.db.models import Count, Model, Window
 from django.http import HttpRequest, QueryDict
 from django.shortcuts import render
 from django.views.decorators.vary import vary_on_headers
 
 PAGE_PARAM = "seite"
+# Further fragments of a list page for htmx: "?teil=karte" the map, "?teil=netzwerke" the network
+# picker's choices (without it: the results).
+PART_PARAM = "teil"
 
 
 # Every header render_list() looks at; caches must keep the fragment and the page apart.
@@ -74,12 +77,25 @@ def filter_chips(filterset, ignore=("sortierung",)) -> list[Chip]:
     return chips
 
 
-def render_list(request: HttpRequest, template: str, context: dict, partial: str = "results"):
-    """Full page for normal requests, only the results partial for HTMX filter requests.
+def capped(queryset, limit: int) -> tuple[list, int]:
+    """The first `limit` objects and the number of all, in one query (a window count)."""
+    items = list(queryset.annotate(total_count=Window(Count("pk")))[:limit])
+    return items, (items[0].total_count if items else 0)
+
+
+def fragment_part(request: HttpRequest) -> str | None:
+    """The part an htmx request asks for ("results", "karte", "netzwerke"), or None for a full page.
 
     A history restore (back button after the cache was dropped) and a boosted link
     (filter chips, reset) get the full page, so the visitor never sees a bare fragment.
     """
     if request.htmx and not (request.htmx.history_restore_request or request.htmx.boosted):
+        return request.GET.get(PART_PARAM, "results")
+    return None
+
+
+def render_list(request: HttpRequest, template: str, context: dict, partial: str = "results"):
+    """Full page for normal requests, only the results partial for HTMX filter requests."""
+    if fragment_part(request) is not None:
         template = f"{template}#{partial}"
     return render(request, template, context)

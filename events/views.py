@@ -5,10 +5,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cities.models import City, Person
-from cities.views import fragment_part
 from engagiert import seo
 from engagiert.exports import Column, applied_filters, bad_filter_response, export_query, export_response
-from engagiert.listing import filter_chips, paginate, render_list, vary_on_htmx
+from engagiert.listing import filter_chips, fragment_part, paginate, render_list, vary_on_htmx
 from events.calendar import build_calendar, calendar_response
 from events.filters import MeetingFilterSet
 from events.models import Meeting

@@ -3,7 +3,6 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
 
 from cities.models import City
-from cities.views import capped
 from engagiert import seo
 from engagiert.exports import (
     Column,
@@ -14,7 +13,7 @@ from engagiert.exports import (
     write_csv,
     write_json,
 )
-from engagiert.listing import filter_chips, paginate, render_list, vary_on_htmx
+from engagiert.listing import capped, filter_chips, paginate, render_list, vary_on_htmx
 from engagiert.maps import render_germany_map
 from events.models import Meeting, MeetingReport
 from networks.filters import MatrixFilterSet, NetworkFilterSet
