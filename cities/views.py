@@ -1,5 +1,5 @@
-from django.db.models import Count, F, OuterRef, Prefetch, Subquery, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models import Count, F, Prefetch, Window
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404, render
 
 from cities.filters import CityFilterSet
@@ -8,6 +8,7 @@ from engagiert import seo
 from engagiert.exports import Column, bad_filter_response, export_response
 from engagiert.listing import capped, filter_chips, fragment_part, paginate, render_list, vary_on_htmx
 from engagiert.maps import render_germany_map
+from engagiert.subqueries import row_count
 from events.filters import meeting_ids_of_towns
 from events.models import Meeting
 from networks.filters import network_picker
@@ -190,26 +191,15 @@ def state_list(request):
     shown_networks = Network.objects.exclude(kind=NetworkKind.FEDERAL).in_kind_order()[:STATE_LIST_NETWORKS_SHOWN]
     states = (
         State.objects.with_directory_figures()
-        .annotate(network_count=network_count_of_state())
+        .annotate(
+            network_count=row_count(Network.states.through.objects.exclude(network__kind=NetworkKind.FEDERAL), "state")
+        )
         .prefetch_related(Prefetch("networks", queryset=shown_networks, to_attr="shown_networks"))
     )
     states = list(states)
     for state in states:
         state.more_networks = state.network_count - len(state.shown_networks)
     return render(request, "cities/state_list.html", {"states": states, "nav": "states"})
-
-
-def network_count_of_state():
-    """The number of networks (but the federal one) a state takes part in, as a subquery."""
-    links = (
-        Network.states.through.objects.filter(state=OuterRef("pk"))
-        .exclude(network__kind=NetworkKind.FEDERAL)
-        .order_by()
-        .values("state")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return Coalesce(Subquery(links), 0)
 
 
 def state_detail(request, slug):

@@ -1,5 +1,4 @@
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -8,6 +7,7 @@ from cities.models import City, Person
 from engagiert import seo
 from engagiert.exports import Column, applied_filters, bad_filter_response, export_query, export_response
 from engagiert.listing import filter_chips, fragment_part, paginate, render_list, vary_on_htmx
+from engagiert.subqueries import row_count
 from events.calendar import build_calendar, calendar_response
 from events.filters import MeetingFilterSet
 from events.models import Meeting
@@ -68,21 +68,14 @@ def joined_late(page):
     return page
 
 
-def link_count(field: str):
-    """The number of rows a meeting has in one of its many-to-many tables, as a subquery."""
-    through = Meeting._meta.get_field(field).remote_field.through
-    rows = through.objects.filter(meeting=OuterRef("pk")).order_by().values("meeting").annotate(n=Count("pk"))
-    return Coalesce(Subquery(rows.values("n")), 0)
-
-
 def meeting_detail(request, slug):
     towns = City.objects.order_by("name")
     meeting = get_object_or_404(
         Meeting.objects.with_relations()
         .annotate(
-            host_count=link_count("host_cities"),
-            town_count=link_count("participating_cities"),
-            people_count=link_count("participants"),
+            host_count=row_count(Meeting.host_cities.through.objects, "meeting"),
+            town_count=row_count(Meeting.participating_cities.through.objects, "meeting"),
+            people_count=row_count(Meeting.participants.through.objects, "meeting"),
         )
         .prefetch_related(
             Prefetch("host_cities", queryset=towns[:MEETING_TOWNS_SHOWN], to_attr="shown_hosts"),

@@ -3,14 +3,14 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, F, Q
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from cities.models import City, Organization, Person, SearchableQuerySet, Sector, State
 from engagiert.dates import DatePrecision, format_period, period_start
 from engagiert.locking import VersionedModel
+from engagiert.subqueries import row_count
 from engagiert.text import fold, german_slugify
 
 
@@ -48,14 +48,7 @@ class NetworkQuerySet(SearchableQuerySet):
         """Each network with `member_count`, its current member towns: a subquery per network, not a
         join over all memberships, so it costs the same for a network of ten towns and of ten thousand
         and combines with other annotations and filters without multiplying rows."""
-        current = (
-            Membership.objects.filter(network=models.OuterRef("pk"), until__isnull=True)
-            .order_by()
-            .values("network")
-            .annotate(count=Count("pk"))
-            .values("count")
-        )
-        return self.annotate(member_count=Coalesce(models.Subquery(current), 0))
+        return self.annotate(member_count=row_count(Membership.objects.filter(until__isnull=True), "network"))
 
 
 class Network(VersionedModel):

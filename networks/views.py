@@ -1,5 +1,4 @@
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 
 from cities.models import City
@@ -15,6 +14,7 @@ from engagiert.exports import (
 )
 from engagiert.listing import capped, filter_chips, paginate, render_list, vary_on_htmx
 from engagiert.maps import render_germany_map
+from engagiert.subqueries import row_count
 from events.models import Meeting, MeetingReport
 from networks.filters import MatrixFilterSet, NetworkFilterSet
 from networks.models import Campaign, Membership, Network, SeatTerm, SubGroup
@@ -104,10 +104,9 @@ def network_export(request, fmt):
 
 
 def network_detail(request, slug):
-    children = Network.objects.filter(parent=OuterRef("pk")).order_by().values("parent").annotate(n=Count("pk"))
     network = get_object_or_404(
         Network.objects.with_member_count()
-        .annotate(child_count=Coalesce(Subquery(children.values("n")), 0))
+        .annotate(child_count=row_count(Network.objects, "parent"))
         .select_related("host", "parent")
         .prefetch_related(
             "states",
