@@ -8,29 +8,48 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test serve install migrate demo superuser check-python clean
+# Test processes (pytest-xdist): one per CPU core; TEST_WORKERS=0 runs everything in this process.
+TEST_WORKERS ?= auto
 
-run: install ## Install, load the demo network into SQLite and serve it on http://127.0.0.1:8000/
-	DEBUG=true $(BIN)/python manage.py migrate --noinput
+.PHONY: run test lint serve install install-dev lock superuser check-python clean
+
+run: install ## Install, load the demo network into SQLite and serve it on http://$(HOST):$(PORT)/
+	DEBUG=true $(BIN)/python manage.py migrate --noinput -v 0
 	DEBUG=true $(BIN)/python manage.py load_demo --with-users
-	@echo "Das Verzeichnis läuft auf http://$(HOST):$(PORT)/ (Verwaltung: /admin/)"
 	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install ## Install and run the whole test suite (SQLite unless DATABASE_URL is set)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+test: install-dev ## Install and run the whole test suite (SQLite unless DATABASE_URL is set)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+lint: install-dev ## ruff's checks and its formatting, as CI runs them
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 serve: install ## The production profile: migrate, collect static files, gunicorn (README "Running it for real")
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v 0
 	exec $(BIN)/gunicorn -c gunicorn.conf.py engagiert.wsgi
 
-install: $(VENV)/.installed
+# Installs come from the lock files only: exact versions, every file checked against its hash.
+install: $(VENV)/.runtime-installed ## The packages the site needs (requirements/runtime.txt)
 
-$(VENV)/.installed: pyproject.toml | check-python
+install-dev: $(VENV)/.dev-installed ## Those plus the test and lint tools (requirements/dev.txt)
+
+$(VENV)/.runtime-installed: requirements/runtime.txt | check-python
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet ".[dev]"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/runtime.txt
 	touch $@
+
+$(VENV)/.dev-installed: requirements/dev.txt $(VENV)/.runtime-installed
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
+	touch $@
+
+# Resolve pyproject.toml's ranges anew (UPGRADE="--upgrade" or "--upgrade-package django" for newer
+# releases): requirements/dev.txt holds everything, runtime.txt the site's part with the same versions.
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --quiet --universal --python-version 3.12 --generate-hashes
+lock: install-dev ## Rewrite the lock files from pyproject.toml (README "Dependencies and the lock files")
+	$(UV_COMPILE) $(UPGRADE) --extra dev -o requirements/dev.txt
+	$(UV_COMPILE) -c requirements/dev.txt -o requirements/runtime.txt
 
 check-python:
 	@if [ -z "$(PYTHON)" ]; then \

@@ -353,7 +353,7 @@ class Report:
                 "the honest cost of a page that is not in the cache (a first visit, a new filter combination,",
                 "the first request after an edit).",
             ]
-        return "\n".join(title + ["", table(header, rows, "lrrrrrrrl")])
+        return "\n".join([*title, "", table(header, rows, "lrrrrrrrl")])
 
     def size_table(self) -> str:
         sizes = self.r["sizes"]

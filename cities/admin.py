@@ -148,19 +148,22 @@ class CityAdmin(OfficeImportMixin, DirectoryAdmin):
 
     def get_fieldsets(self, request, obj=None):
         interview_title = f"Drei Fragen an {obj.name}" if obj and obj.name else "Drei Fragen an die Stadt"
-        return self.with_version_field([
-            ("Stammdaten", {"fields": ["name", "prefix", "kind", "slug", "active", "website", "description"]}),
-            (
-                "Lage und Größe",
-                {"fields": ["state", "ags", ("population", "population_year"), ("latitude", "longitude")]},
-            ),
-            (
-                "Programm und Koordinierung",
-                {"fields": ["joined_year", "coordinating_organization", "coordination_model"]},
-            ),
-            (interview_title, {"fields": ["interview_change", "interview_partners", "interview_2030"]}),
-            ("Quellen", {"fields": ["wikidata_id", "source_note"]}),
-        ], obj)
+        return self.with_version_field(
+            [
+                ("Stammdaten", {"fields": ["name", "prefix", "kind", "slug", "active", "website", "description"]}),
+                (
+                    "Lage und Größe",
+                    {"fields": ["state", "ags", ("population", "population_year"), ("latitude", "longitude")]},
+                ),
+                (
+                    "Programm und Koordinierung",
+                    {"fields": ["joined_year", "coordinating_organization", "coordination_model"]},
+                ),
+                (interview_title, {"fields": ["interview_change", "interview_partners", "interview_2030"]}),
+                ("Quellen", {"fields": ["wikidata_id", "source_note"]}),
+            ],
+            obj,
+        )
 
     def get_queryset(self, request):
         return (

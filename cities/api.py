@@ -208,8 +208,13 @@ def organization_list(request, query: Query[ListQuery]):
     """Coordinating bodies, hosts and partners of towns, networks and state partnerships."""
     reject_unknown_parameters(request, ListQuery.model_fields)
     return paginated_list(
-        request, query, organizations(), organization,
-        collection="organizations", type_name="Organization", model=Organization,
+        request,
+        query,
+        organizations(),
+        organization,
+        collection="organizations",
+        type_name="Organization",
+        model=Organization,
     )
 
 
@@ -221,7 +226,11 @@ def organization_list(request, query: Query[ListQuery]):
 )
 def organization_detail(request, pk: ObjectId):
     return object_or_stub(
-        request, organizations(), pk, organization,
-        model=Organization, collection="organizations", type_name="Organization",
+        request,
+        organizations(),
+        pk,
+        organization,
+        model=Organization,
+        collection="organizations",
+        type_name="Organization",
     )
-

@@ -29,9 +29,7 @@ class YearField(forms.IntegerField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", YearInput)
         super().__init__(*args, **kwargs)
-        self.validators.append(
-            MinValueValidator(PROGRAMME_START_YEAR, f"Das Programm begann {PROGRAMME_START_YEAR}.")
-        )
+        self.validators.append(MinValueValidator(PROGRAMME_START_YEAR, f"Das Programm begann {PROGRAMME_START_YEAR}."))
         self.validators.append(MaxValueValidator(2100, "Bitte ein Jahr bis 2100 eingeben."))
 
 
@@ -54,7 +52,9 @@ def state_filter(field_name: str | None = None, *, method: str | None = None, di
 
 def choice_filter(label: str, choices, **kwargs):
     """Several values of a fixed list, as checkboxes."""
-    return django_filters.MultipleChoiceFilter(label=label, choices=choices, widget=forms.CheckboxSelectMultiple, **kwargs)
+    return django_filters.MultipleChoiceFilter(
+        label=label, choices=choices, widget=forms.CheckboxSelectMultiple, **kwargs
+    )
 
 
 class NullsLastOrderingFilter(django_filters.OrderingFilter):

@@ -49,9 +49,7 @@ class StateQuerySet(models.QuerySet):
             .annotate(count=models.Count("pk"))
             .values("count")
         )
-        return self.select_related("partnership").annotate(
-            city_count=Coalesce(models.Subquery(active_towns), 0)
-        )
+        return self.select_related("partnership").annotate(city_count=Coalesce(models.Subquery(active_towns), 0))
 
 
 class State(models.Model):
@@ -447,12 +445,16 @@ class City(VersionedModel):
             models.Index(fields=["state", "active"], name="city_state_active_idx"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(population__isnull=True) | Q(population__gt=0), name="city_population_positive"),
+            models.CheckConstraint(
+                condition=Q(population__isnull=True) | Q(population__gt=0), name="city_population_positive"
+            ),
             models.CheckConstraint(
                 condition=Q(joined_year__isnull=True) | Q(joined_year__gte=PROGRAMME_START_YEAR),
                 name="city_joined_after_programme_start",
             ),
-            models.CheckConstraint(condition=Q(ags__isnull=True) | Q(ags__regex=r"^[0-9]{8}$"), name="city_ags_eight_digits"),
+            models.CheckConstraint(
+                condition=Q(ags__isnull=True) | Q(ags__regex=r"^[0-9]{8}$"), name="city_ags_eight_digits"
+            ),
             models.CheckConstraint(
                 condition=Q(population_year__isnull=True) | Q(population__isnull=False),
                 name="city_population_year_needs_population",
@@ -497,7 +499,9 @@ class CityCoordinator(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="Benutzerkonto", on_delete=models.CASCADE, related_name="coordinated"
     )
-    city = models.ForeignKey(City, verbose_name="Engagierte Stadt", on_delete=models.CASCADE, related_name="coordinators")
+    city = models.ForeignKey(
+        City, verbose_name="Engagierte Stadt", on_delete=models.CASCADE, related_name="coordinators"
+    )
     created_at = models.DateTimeField("Zugewiesen am", auto_now_add=True)
 
     history = HistoricalRecords()

@@ -157,7 +157,14 @@ def city_detail(request, slug):
         "tandem_partners": sorted(tandem_partners, key=lambda other: other.name),
         "jsonld": seo.city_jsonld(request, city),
         "map": render_germany_map(
-            [{"name": city.official_name, "url": city.get_absolute_url(), "latitude": city.latitude, "longitude": city.longitude}],
+            [
+                {
+                    "name": city.official_name,
+                    "url": city.get_absolute_url(),
+                    "latitude": city.latitude,
+                    "longitude": city.longitude,
+                }
+            ],
             highlight_states=[city.state.code],
             title=f"Lage von {city.official_name}",
         ),

@@ -60,11 +60,17 @@ class ScopedPermissionsMixin:
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
-        return readonly + [name for name in permissions.office_only_fields(request.user, self.model) if name not in readonly]
+        return readonly + [
+            name for name in permissions.office_only_fields(request.user, self.model) if name not in readonly
+        ]
 
     def get_prepopulated_fields(self, request, obj=None):
         readonly = set(self.get_readonly_fields(request, obj))
-        return {name: sources for name, sources in super().get_prepopulated_fields(request, obj).items() if name not in readonly}
+        return {
+            name: sources
+            for name, sources in super().get_prepopulated_fields(request, obj).items()
+            if name not in readonly
+        }
 
 
 class DirectoryAdmin(ScopedPermissionsMixin, TrashMixin, ReadableHistoryMixin, SimpleHistoryAdmin):
@@ -148,7 +154,9 @@ class DirectoryAdmin(ScopedPermissionsMixin, TrashMixin, ReadableHistoryMixin, S
             if not permissions.may_save(user, form.instance, m2m):
                 form.add_error(None, ValidationError(OWNERSHIP_MESSAGE, code="foreign"))
 
-        checked_form = type(form_class.__name__, (form_class,), {"_post_clean": _post_clean, "__module__": form_class.__module__})
+        checked_form = type(
+            form_class.__name__, (form_class,), {"_post_clean": _post_clean, "__module__": form_class.__module__}
+        )
         return checked_form
 
     def save_formset(self, request, form, formset, change):
@@ -272,7 +280,16 @@ class DeletedEntryAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     date_hierarchy = "deleted_at"
     actions = ["restore_selected"]
-    fields = ["name", "kind_display", "deleted_at", "deleted_by", "related_count", "contents", "restored_at", "restored_by"]
+    fields = [
+        "name",
+        "kind_display",
+        "deleted_at",
+        "deleted_by",
+        "related_count",
+        "contents",
+        "restored_at",
+        "restored_by",
+    ]
     readonly_fields = fields
     change_form_template = "admin/trash/deletedentry_change_form.html"
 
@@ -380,7 +397,9 @@ class DeletedEntryAdmin(admin.ModelAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["restore_url"] = (
-            reverse("admin:engagiert_deletedentry_restore", args=[obj.pk]) if obj is not None and not obj.is_restored else ""
+            reverse("admin:engagiert_deletedentry_restore", args=[obj.pk])
+            if obj is not None and not obj.is_restored
+            else ""
         )
         context["restored_url"] = self._restored_url(obj) if obj is not None and obj.is_restored else ""
         return super().render_change_form(request, context, add, change, form_url, obj)

@@ -98,9 +98,7 @@ def invalid_input(request, exc: ValidationError):
         message = str(error.get("msg", "ungültiger Wert")).removeprefix("Value error, ")
         problems.append({"parameter": parameter, "message": f"{parameter}: {message}"})
     first = problems[0] if problems else {"parameter": None, "message": "Ungültige Anfrage."}
-    return error_response(
-        request, ApiError(400, "invalid_parameter", first["message"], first["parameter"], problems)
-    )
+    return error_response(request, ApiError(400, "invalid_parameter", first["message"], first["parameter"], problems))
 
 
 @api.exception_handler(Http404)
@@ -153,9 +151,7 @@ def apply_filterset(filterset_class, request, queryset, names):
 
 # --- query parameters ----------------------------------------------------------------------------
 
-RFC3339 = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
-)
+RFC3339 = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 
 
 def parse_timestamp(value: Any) -> datetime.datetime:
@@ -175,8 +171,10 @@ def parse_timestamp(value: Any) -> datetime.datetime:
         return parsed.astimezone(datetime.UTC)
     except OverflowError:
         # Beyond year 1 or 9999 once moved to UTC: as good as "before" or "after" everything.
-        return datetime.datetime.min.replace(tzinfo=datetime.UTC) if parsed.year < 5000 else (
-            datetime.datetime.max.replace(tzinfo=datetime.UTC)
+        return (
+            datetime.datetime.min.replace(tzinfo=datetime.UTC)
+            if parsed.year < 5000
+            else (datetime.datetime.max.replace(tzinfo=datetime.UTC))
         )
 
 
@@ -359,9 +357,7 @@ def object_or_stub(request, queryset, pk: int, serialize, *, model, collection: 
     if withdrawn is not None and (gone := withdrawn.filter(pk=pk).values_list("modified_at", flat=True).first()):
         return deleted_stub(links, collection, type_name, pk, gone)
     if not model._base_manager.filter(pk=pk).exists():
-        deleted_at = (
-            model.history.filter(id=pk, history_type="-").aggregate(when=Max("history_date"))["when"]
-        )
+        deleted_at = model.history.filter(id=pk, history_type="-").aggregate(when=Max("history_date"))["when"]
         if deleted_at is not None:
             return deleted_stub(links, collection, type_name, pk, deleted_at)
     raise Http404

@@ -91,7 +91,9 @@ def changes_since(instance, seen_version: int) -> list[dict]:
             if field.is_relation:
                 old_value = field.related_model._base_manager.filter(pk=old_value).first() if old_value else None
                 new_value = getattr(current, field.name)
-            rows.append({"label": str(field.verbose_name), "old": _display(field, old_value), "new": _display(field, new_value)})
+            rows.append(
+                {"label": str(field.verbose_name), "old": _display(field, old_value), "new": _display(field, new_value)}
+            )
     return rows
 
 

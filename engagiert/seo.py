@@ -73,7 +73,9 @@ def meeting_jsonld(request: HttpRequest, meeting) -> dict:
         "url": _url(request, meeting),
         "eventStatus": EVENT_STATUS[meeting.status],
         "eventAttendanceMode": ATTENDANCE_MODE[meeting.format],
-        "organizer": [{"@type": "Organization", "name": n.name, "url": _url(request, n)} for n in meeting.networks.all()],
+        "organizer": [
+            {"@type": "Organization", "name": n.name, "url": _url(request, n)} for n in meeting.networks.all()
+        ],
     }
     if meeting.starts_on and meeting.date_precision == "day":
         data["startDate"] = meeting.starts_on.isoformat()

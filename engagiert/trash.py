@@ -66,9 +66,10 @@ def snapshot_of(obj) -> tuple[list[dict], list[dict]]:
     rows = []
     # The entry first, then the rest grouped by model; rows are re-read in full
     # (the collector may have loaded only the key columns).
-    ordered = [type(obj)._meta.concrete_model] + sorted(
-        (model for model in deleted if model is not type(obj)._meta.concrete_model), key=_label
-    )
+    ordered = [
+        type(obj)._meta.concrete_model,
+        *sorted((model for model in deleted if model is not type(obj)._meta.concrete_model), key=_label),
+    ]
     for model in ordered:
         objects = list(model._base_manager.filter(pk__in=deleted[model]).order_by("pk"))
         data = json.loads(serializers.serialize("json", objects))

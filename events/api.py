@@ -207,7 +207,10 @@ def report(obj: MeetingReport, links) -> dict:
 
 
 @router.get(
-    "/reports/", response={200: ReportPage, **ERRORS}, url_name="reports", summary="Published reports",
+    "/reports/",
+    response={200: ReportPage, **ERRORS},
+    url_name="reports",
+    summary="Published reports",
     exclude_unset=True,
 )
 def report_list(request, query: Query[ListQuery]):

@@ -27,7 +27,9 @@ class MeetingFilterSet(django_filters.FilterSet):
         widget=forms.MultipleHiddenInput,
     )
     format = django_filters.ChoiceFilter(label="Format", choices=MeetingFormat.choices, empty_label="alle Formate")
-    art = django_filters.ChoiceFilter(label="Art", field_name="kind", choices=MeetingKind.choices, empty_label="alle Arten")
+    art = django_filters.ChoiceFilter(
+        label="Art", field_name="kind", choices=MeetingKind.choices, empty_label="alle Arten"
+    )
     jahr = YearFilter(label="Jahr", field_name="starts_on", lookup_expr="year")
 
     class Meta:

@@ -151,7 +151,9 @@ class MembershipFilterSet(django_filters.FilterSet):
     netzwerk = django_filters.ModelMultipleChoiceFilter(
         field_name="network__slug", to_field_name="slug", queryset=Network.objects.all()
     )
-    stadt = django_filters.ModelMultipleChoiceFilter(field_name="city__slug", to_field_name="slug", queryset=City.objects.all())
+    stadt = django_filters.ModelMultipleChoiceFilter(
+        field_name="city__slug", to_field_name="slug", queryset=City.objects.all()
+    )
     aktuell = django_filters.BooleanFilter(field_name="until", lookup_expr="isnull")
 
     class Meta:
@@ -276,8 +278,13 @@ def partnership(obj: StatePartnership, links) -> dict:
 def partnership_list(request, query: Query[ListQuery]):
     reject_unknown_parameters(request, ListQuery.model_fields)
     return paginated_list(
-        request, query, partnerships(), partnership,
-        collection="state-partnerships", type_name="StatePartnership", model=StatePartnership,
+        request,
+        query,
+        partnerships(),
+        partnership,
+        collection="state-partnerships",
+        type_name="StatePartnership",
+        model=StatePartnership,
     )
 
 
@@ -290,6 +297,11 @@ def partnership_list(request, query: Query[ListQuery]):
 )
 def partnership_detail(request, pk: ObjectId):
     return object_or_stub(
-        request, partnerships(), pk, partnership,
-        model=StatePartnership, collection="state-partnerships", type_name="StatePartnership",
+        request,
+        partnerships(),
+        pk,
+        partnership,
+        model=StatePartnership,
+        collection="state-partnerships",
+        type_name="StatePartnership",
     )

@@ -193,7 +193,9 @@ class MembershipQuerySet(models.QuerySet):
 class Membership(models.Model):
     """A town's membership in a network, with its period and role."""
 
-    city = models.ForeignKey(City, verbose_name="Engagierte Stadt", on_delete=models.CASCADE, related_name="memberships")
+    city = models.ForeignKey(
+        City, verbose_name="Engagierte Stadt", on_delete=models.CASCADE, related_name="memberships"
+    )
     network = models.ForeignKey(Network, verbose_name="Netzwerk", on_delete=models.CASCADE, related_name="memberships")
     since = models.DateField("Mitglied seit", null=True, blank=True)
     since_precision = models.CharField(
@@ -239,6 +241,16 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.city} in {self.network}"
 
+    def save(self, *args, **kwargs):
+        if self.since:
+            self.since = period_start(self.since, self.since_precision)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.subgroup_id and self.network_id and self.subgroup.network_id != self.network_id:
+            raise ValidationError({"subgroup": "Die Untergruppe gehört zu einem anderen Netzwerk."})
+
     @property
     def is_current(self) -> bool:
         return self.until is None
@@ -246,16 +258,6 @@ class Membership(models.Model):
     @property
     def since_display(self) -> str:
         return format_period(self.since, self.since_precision)
-
-    def clean(self) -> None:
-        super().clean()
-        if self.subgroup_id and self.network_id and self.subgroup.network_id != self.network_id:
-            raise ValidationError({"subgroup": "Die Untergruppe gehört zu einem anderen Netzwerk."})
-
-    def save(self, *args, **kwargs):
-        if self.since:
-            self.since = period_start(self.since, self.since_precision)
-        super().save(*args, **kwargs)
 
 
 class Seat(models.Model):
@@ -298,7 +300,9 @@ class SeatTerm(models.Model):
         ordering = ["seat", "-elected_on"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(term_ends_on__isnull=True) | Q(elected_on__isnull=True) | Q(term_ends_on__gt=F("elected_on")),
+                condition=Q(term_ends_on__isnull=True)
+                | Q(elected_on__isnull=True)
+                | Q(term_ends_on__gt=F("elected_on")),
                 name="seatterm_dates_in_order",
                 violation_error_message="Die Amtszeit muss nach der Wahl enden.",
             ),
@@ -352,6 +356,11 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = german_slugify(self.name)
+        super().save(*args, **kwargs)
+
     @property
     def period_display(self) -> str:
         start = format_period(self.started_on, self.started_precision)
@@ -360,18 +369,11 @@ class Campaign(models.Model):
             return f"{start} bis {end}"
         return f"seit {start}" if start else ""
 
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = german_slugify(self.name)
-        super().save(*args, **kwargs)
-
 
 class StatePartnership(models.Model):
     """A Länderpartnerschaft: a state's partnership with the programme."""
 
-    state = models.OneToOneField(
-        State, verbose_name="Bundesland", on_delete=models.PROTECT, related_name="partnership"
-    )
+    state = models.OneToOneField(State, verbose_name="Bundesland", on_delete=models.PROTECT, related_name="partnership")
     ordinal = models.PositiveSmallIntegerField("Länderpartner Nr.", unique=True)
     signed_on = models.DateField("Unterzeichnet am", null=True, blank=True)
     signed_precision = models.CharField(

@@ -126,7 +126,10 @@ def test_a_wrong_password_gives_a_german_error(client, editor):
     response = log_in(client, password="falsch-falsch-falsch")
 
     assert response.status_code == 200
-    assert "Bitte Benutzername und Passwort eingeben. Beide Felder berücksichtigen die Groß-/Kleinschreibung." in errors(response)
+    assert (
+        "Bitte Benutzername und Passwort eingeben. Beide Felder berücksichtigen die Groß-/Kleinschreibung."
+        in errors(response)
+    )
     assert page(response).one("input", name="username").get("value") == "koordination"
     assert not logged_in(client)
 
@@ -433,7 +436,13 @@ def test_logins_without_a_request_are_not_throttled_but_still_checked(client, ed
 def mailer_in(env: dict) -> dict:
     keep = {k: v for k, v in os.environ.items() if not k.startswith(("EMAIL_", "DEBUG", "SECRET_KEY", "DATABASE_URL"))}
     result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", "import json; from django.conf import settings; print(json.dumps(settings.MAILERS))"],
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "import json; from django.conf import settings; print(json.dumps(settings.MAILERS))",
+        ],
         cwd=ROOT,
         env={**keep, **env},
         capture_output=True,

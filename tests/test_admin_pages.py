@@ -52,7 +52,7 @@ REGISTERED = {
 
 
 @pytest.fixture
-def objects(settings, tmp_path):
+def objects(empty_directory, settings, tmp_path):
     """One object of every model, linked the way the real data is."""
     settings.MEDIA_ROOT = tmp_path
     state = State.objects.get(code="DE-ST")
@@ -217,7 +217,7 @@ def changelist_queries(client, url):
     return len(context.captured_queries), len(response.context["cl"].result_list)
 
 
-def test_city_changelist_query_count_does_not_grow(admin_client):
+def test_city_changelist_query_count_does_not_grow(empty_directory, admin_client):
     state = State.objects.get(code="DE-SN")
     network = Network.objects.create(name="Netzwerk Sachsen", kind=NetworkKind.STATE)
     url = admin_url(City, "changelist")

@@ -198,7 +198,9 @@ def test_a_deleted_town_answers_deleted_at_its_url_and_in_lists_since_its_deleti
 
 
 def test_deleted_objects_follow_the_live_ones_across_pages(client, demo):
-    since = QueryDict.fromkeys(["modified_since"], (timezone.now() - datetime.timedelta(days=1)).isoformat()).urlencode()
+    since = QueryDict.fromkeys(
+        ["modified_since"], (timezone.now() - datetime.timedelta(days=1)).isoformat()
+    ).urlencode()
     victims = list(Meeting.objects.order_by("pk")[:3])
     deleted = [f"{API}/meetings/{meeting.pk}/" for meeting in victims]
     for meeting in victims:
@@ -260,21 +262,31 @@ def test_sorting_as_on_the_site_then_by_id(client, demo):
 
 @pytest.mark.parametrize("query", ["art=state", "land=sachsen", "status=ended", "art=regional&land=sachsen-anhalt"])
 def test_network_filters_match_the_network_directory(client, demo, query):
-    expected = {f"{API}/networks/{pk}/" for pk in NetworkFilterSet(QueryDict(query), queryset=Network.objects.all()).qs.values_list("pk", flat=True)}
+    expected = {
+        f"{API}/networks/{pk}/"
+        for pk in NetworkFilterSet(QueryDict(query), queryset=Network.objects.all()).qs.values_list("pk", flat=True)
+    }
 
     assert set(ids(all_items(client, f"/api/networks/?{query}"))) == expected
 
 
-@pytest.mark.parametrize("query", ["netzwerk=engagierte-staedte-sachsen", "land=sachsen-anhalt", "jahr=2025", "format=digital"])
+@pytest.mark.parametrize(
+    "query", ["netzwerk=engagierte-staedte-sachsen", "land=sachsen-anhalt", "jahr=2025", "format=digital"]
+)
 def test_meeting_filters_match_the_meeting_list(client, demo, query):
-    expected = {f"{API}/meetings/{pk}/" for pk in MeetingFilterSet(QueryDict(query), queryset=Meeting.objects.all()).qs.values_list("pk", flat=True)}
+    expected = {
+        f"{API}/meetings/{pk}/"
+        for pk in MeetingFilterSet(QueryDict(query), queryset=Meeting.objects.all()).qs.values_list("pk", flat=True)
+    }
 
     assert set(ids(all_items(client, f"/api/meetings/?{query}"))) == expected
 
 
 def test_memberships_filter_by_network_and_town(client, demo):
     network = Network.objects.get(slug="landesnetzwerk-engagierte-staedte-sachsen-anhalt")
-    members = all_items(client, "/api/memberships/?netzwerk=landesnetzwerk-engagierte-staedte-sachsen-anhalt&aktuell=true")
+    members = all_items(
+        client, "/api/memberships/?netzwerk=landesnetzwerk-engagierte-staedte-sachsen-anhalt&aktuell=true"
+    )
 
     assert {m["network"] for m in members} == {f"{API}/networks/{network.pk}/"}
     assert len(members) == network.memberships.filter(until__isnull=True).count()
@@ -287,7 +299,9 @@ def test_memberships_filter_by_network_and_town(client, demo):
 
 
 def test_draft_reports_never_appear(client, demo):
-    since = QueryDict.fromkeys(["modified_since"], (timezone.now() - datetime.timedelta(days=1)).isoformat()).urlencode()
+    since = QueryDict.fromkeys(
+        ["modified_since"], (timezone.now() - datetime.timedelta(days=1)).isoformat()
+    ).urlencode()
     meeting = Meeting.objects.filter(report__isnull=True).first()
     report = MeetingReport.objects.create(meeting=meeting, lead="Noch nicht fertig", body="Entwurf")
 
@@ -301,7 +315,9 @@ def test_draft_reports_never_appear(client, demo):
 def test_people_appear_with_their_public_role_and_contact_only_with_consent(client, demo):
     partnership = StatePartnership.objects.first()
     shy = Person.objects.create(name="Erika Muster", role="Ministerin", email="erika@example.org", phone="0391 1")
-    willing = Person.objects.create(name="Max Muster", role="Staatssekretär", email="max@example.org", contact_public=True)
+    willing = Person.objects.create(
+        name="Max Muster", role="Staatssekretär", email="max@example.org", contact_public=True
+    )
     partnership.signatories.add(shy, willing)
 
     signatories = {p["name"]: p for p in get(client, f"/api/state-partnerships/{partnership.pk}/")["signatories"]}
@@ -443,7 +459,9 @@ def test_a_report_withdrawn_after_publication_is_gone_for_readers_who_copied_it(
 
 
 def test_withdrawn_and_deleted_reports_follow_the_live_ones_in_one_list(client, demo):
-    since = QueryDict.fromkeys(["modified_since"], (timezone.now() - datetime.timedelta(days=1)).isoformat()).urlencode()
+    since = QueryDict.fromkeys(
+        ["modified_since"], (timezone.now() - datetime.timedelta(days=1)).isoformat()
+    ).urlencode()
     withdrawn, deleted, *live = MeetingReport.objects.published().order_by("pk")
     withdrawn.status = ReportStatus.DRAFT
     withdrawn.save()

@@ -174,7 +174,7 @@ def test_restore_into_a_non_empty_database_is_refused_and_changes_nothing(db, me
     assert dump() == before
 
 
-def test_what_counts_as_empty(db):
+def test_what_counts_as_empty(empty_directory):
     create_states()
     ensure_office_group(sender=None)
     assert is_empty(), non_empty_reasons()

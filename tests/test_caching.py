@@ -7,10 +7,8 @@ in real transactions, because the directory's token changes when an edit commits
 import contextlib
 import datetime
 import gzip
-import importlib
 
 import pytest
-from django.apps import apps
 from django.core.cache import caches
 from django.db import transaction
 from django.test import Client
@@ -19,7 +17,6 @@ from django.urls import reverse
 
 from cities.models import City
 from engagiert.caching import current_version
-from engagiert.demo.loader import load_demo
 from events.models import Meeting, MeetingReport, ReportStatus
 from networks.models import Network
 from tests.events.test_editorial import create_autumn_meeting, report_data
@@ -34,10 +31,7 @@ HX = {"HX-Request": "true"}
 
 @pytest.fixture
 def demo(transactional_db):
-    """The demo directory. Transactional tests empty every table afterwards, including the
-    states that a data migration created, so they are put back first (as in tests/browser)."""
-    importlib.import_module("cities.migrations.0002_states").create_states(apps, None)
-    load_demo()
+    """The demo directory, committed (tests/conftest.py puts it back after each of these tests)."""
 
 
 @pytest.fixture(autouse=True)

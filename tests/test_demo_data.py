@@ -38,15 +38,21 @@ SACHSEN_ANHALT_TOWNS = {
 }
 ANHALT_TOWNS = {"wittenberg", "bitterfeld-wolfen", "graefenhainichen", "dessau-rosslau", "aken-elbe"}
 BAVARIAN_TOWNS = {
-    "puchheim", "ingolstadt", "eichstaett", "neumarkt-in-der-oberpfalz",
-    "holzkirchen", "coburg", "kronach", "kaufbeuren",
+    "puchheim",
+    "ingolstadt",
+    "eichstaett",
+    "neumarkt-in-der-oberpfalz",
+    "holzkirchen",
+    "coburg",
+    "kronach",
+    "kaufbeuren",
 }
 DOMAIN_APPS = {"cities", "networks", "events"}
 
 
 @pytest.fixture
-def loaded():
-    """The demo data loaded once; the value is the loader's summary."""
+def loaded(empty_directory):
+    """The demo data loaded into an empty directory; the value is the loader's summary."""
     return load_demo()
 
 
@@ -325,7 +331,11 @@ def test_sachsen_anhalt_is_the_fifth_state_partner(loaded):
 def test_state_partners_in_order(loaded):
     partnerships = list(StatePartnership.objects.select_related("state"))
     assert [p.state.name for p in partnerships] == [
-        "Rheinland-Pfalz", "Hessen", "Schleswig-Holstein", "Bayern", "Sachsen-Anhalt",
+        "Rheinland-Pfalz",
+        "Hessen",
+        "Schleswig-Holstein",
+        "Bayern",
+        "Sachsen-Anhalt",
     ]
     assert partnerships[0].signed_display == "14. September 2020"
     assert partnerships[1].signed_display == "Mai 2021"
@@ -334,7 +344,9 @@ def test_state_partners_in_order(loaded):
     assert bayern.signed_on is None
     assert list(bayern.signatories.values_list("name", flat=True)) == ["Ulrike Scharf"]
     assert set(bayern.partner_organizations.values_list("short_name", flat=True)) == {
-        "LBE Bayern", "lagfa bayern", "StMAS",
+        "LBE Bayern",
+        "lagfa bayern",
+        "StMAS",
     }
     assert "Würzburg" in bayern.description
     assert bayern.commitments.count() == 15
@@ -389,7 +401,10 @@ def test_other_meetings_of_the_texts(loaded):
     talks = Meeting.objects.get(slug="kooperationsgespraeche-lagfa-sachsen-anhalt-2025")
     assert talks.kind == MeetingKind.CONSULTATION
     assert set(talks.participants.values_list("name", flat=True)) == {
-        "Kathrin Hinze", "Niklas Neumann", "Jan Greiner", "Ulrike Eichendorf",
+        "Kathrin Hinze",
+        "Niklas Neumann",
+        "Jan Greiner",
+        "Ulrike Eichendorf",
     }
 
     theme_table = Meeting.objects.get(slug="thementisch-generationendialog-2025")
@@ -409,7 +424,10 @@ def test_digital_exchange_of_the_four_administration_heads(loaded):
     assert meeting.format == MeetingFormat.DIGITAL
     assert meeting.starts_on is None
     assert set(meeting.participating_cities.values_list("slug", flat=True)) == {
-        "stendal", "lemgo", "parchim", "gardelegen",
+        "stendal",
+        "lemgo",
+        "parchim",
+        "gardelegen",
     }
     assert meeting.participants.count() == 7
     assert meeting.report.is_published

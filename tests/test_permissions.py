@@ -114,8 +114,16 @@ ALLOWED = {
 
 # A new row each role could own, for the add pages: field values on top of the rendered add form.
 NEW_ROWS = {
-    "organization": lambda: {"name": "Ehrenamtsbörse Stendal", "kind": "association", "city": City.objects.get(slug="stendal").pk},
-    "person": lambda: {"name": "Erika Musterfrau", "role": "Ehrenamtskoordinatorin", "city": City.objects.get(slug="stendal").pk},
+    "organization": lambda: {
+        "name": "Ehrenamtsbörse Stendal",
+        "kind": "association",
+        "city": City.objects.get(slug="stendal").pk,
+    },
+    "person": lambda: {
+        "name": "Erika Musterfrau",
+        "role": "Ehrenamtskoordinatorin",
+        "city": City.objects.get(slug="stendal").pk,
+    },
     "membership": lambda: {
         "city": City.objects.get(slug="lemgo").pk,
         "network": Network.objects.get(slug=LSA).pk,
@@ -337,7 +345,9 @@ def test_coordinator_cannot_add_an_organisation_to_a_foreign_town(client, accoun
     client.force_login(accounts["koordination-stendal"])
     form = page(client.get(url("organization", action="add"))).one("form", id="organization_form")
     data = form_data(form)
-    data.update({"name": ["Fremde Initiative"], "kind": ["association"], "city": [str(City.objects.get(slug="lemgo").pk)]})
+    data.update(
+        {"name": ["Fremde Initiative"], "kind": ["association"], "city": [str(City.objects.get(slug="lemgo").pk)]}
+    )
     before = Organization.objects.count()
     response = client.post(url("organization", action="add"), data)
     assert response.status_code == 200

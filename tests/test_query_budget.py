@@ -24,8 +24,11 @@ import gzip
 
 import pytest
 from django.apps import apps
+from django.core.exceptions import FieldFetchBlocked
+from django.db.models import Value
 from django.utils import timezone
 
+from cities import views as city_views
 from cities.models import City, Organization
 from engagiert.dates import period_end
 from engagiert.demo.synthetic import generate
@@ -33,6 +36,7 @@ from engagiert.text import fold, german_slugify
 from events.models import Meeting, MeetingReport, ReportStatus
 from networks.models import Membership, Network, NetworkKind
 from tests.cities.crowded import crowd
+from tests.fetching import lazy_loads_refused
 from tests.pages import result_count
 from tests.queries import request_cost
 
@@ -92,8 +96,10 @@ def test_page_needs_the_same_number_of_queries_with_ten_times_the_data(client, b
     generate(10)
     large, large_size = request_cost(client, url, headers)
 
-    print(f"\n{url}{' (HTMX)' if headers else ''}: {small} queries with the demo, {large} with generate(10) "
-          f"[{small_size:,} -> {large_size:,} bytes]")
+    print(
+        f"\n{url}{' (HTMX)' if headers else ''}: {small} queries with the demo, {large} with generate(10) "
+        f"[{small_size:,} -> {large_size:,} bytes]"
+    )
     assert large == small
 
 
@@ -118,6 +124,30 @@ def test_page_stays_within_its_size_budget_in_a_crowded_directory(client, baseli
 
     assert response.status_code == 200
     assert compressed <= (FRAGMENT_BUDGET if headers else PAGE_BUDGET), f"{url}: {compressed:,} bytes gzipped"
+
+
+def test_a_lazy_load_fails_the_test_of_its_page(client, demo, monkeypatch):
+    """The guard of tests/fetching.py is live: a town page whose fellow towns arrive without their
+    town rows (one query per town when rendered) fails `request_cost`, and names what it touched."""
+    fellows_with_towns = city_views.town_fellows
+
+    def fellows_without_towns(city):
+        fellows = fellows_with_towns(city)
+        assert fellows, "the measured page must list fellow towns"
+        count = Value(fellows[0].fellow_count)
+        return list(Membership.objects.filter(pk__in=[fellow.pk for fellow in fellows]).annotate(fellow_count=count))
+
+    monkeypatch.setattr(city_views, "town_fellows", fellows_without_towns)
+    assert client.get("/staedte/wittenberg/").status_code == 200  # Django's default fetches one by one
+    with pytest.raises(FieldFetchBlocked, match=r"Membership\.city"):
+        request_cost(client, "/staedte/wittenberg/")
+
+
+def test_the_guard_refuses_only_inside_its_block(demo):
+    town = City.objects.get(slug="stendal")
+    with lazy_loads_refused(), pytest.raises(FieldFetchBlocked, match=r"City\.state"):
+        town.state  # noqa: B018 (the access is the test)
+    assert town.state.code == "DE-ST"
 
 
 def test_the_filtered_directory_really_grows_with_the_synthetic_data(client, baseline):

@@ -91,8 +91,11 @@ def test_search_finds_organisations_by_short_name_with_their_town(client, demo):
 
 @pytest.mark.parametrize(
     ("query", "slug"),
-    [("Würzburg", "netzwerktreffen-2024-wuerzburg"), ("wuerzburg", "netzwerktreffen-2024-wuerzburg"),
-     ("Generationenaward", "thementisch-generationendialog-2025")],
+    [
+        ("Würzburg", "netzwerktreffen-2024-wuerzburg"),
+        ("wuerzburg", "netzwerktreffen-2024-wuerzburg"),
+        ("Generationenaward", "thementisch-generationendialog-2025"),
+    ],
 )
 def test_search_finds_meetings_by_title_place_and_topic(client, demo, query, slug):
     assert links(search(client, query), "s-treffen") == [f"/treffen/{slug}/"]
@@ -165,8 +168,10 @@ def test_a_query_of_invisible_characters_is_no_search(client, demo, query):
 def test_each_kind_shows_at_most_twenty_hits(client, demo):
     state = State.objects.get(code="DE-TH")
     City.objects.bulk_create(
-        [City(name=f"Suchdorf {n:02d}", slug=f"suchdorf-{n:02d}", state=state, search_text=f"suchdorf {n:02d}")
-         for n in range(25)]
+        [
+            City(name=f"Suchdorf {n:02d}", slug=f"suchdorf-{n:02d}", state=state, search_text=f"suchdorf {n:02d}")
+            for n in range(25)
+        ]
     )
 
     assert len(links(search(client, "suchdorf"), "s-staedte")) == 20
@@ -175,8 +180,10 @@ def test_each_kind_shows_at_most_twenty_hits(client, demo):
 def test_the_hit_count_does_not_hide_matches_beyond_the_twenty_shown(client, demo):
     state = State.objects.get(code="DE-TH")
     City.objects.bulk_create(
-        [City(name=f"Suchdorf {n:02d}", slug=f"suchdorf-{n:02d}", state=state, search_text=f"suchdorf {n:02d}")
-         for n in range(25)]
+        [
+            City(name=f"Suchdorf {n:02d}", slug=f"suchdorf-{n:02d}", state=state, search_text=f"suchdorf {n:02d}")
+            for n in range(25)
+        ]
     )
 
     count = page(search(client, "suchdorf")).one(class_="result-count").text

@@ -78,7 +78,7 @@ def test_every_answer_carries_the_security_headers(client, demo, settings, url):
     settings.SECURE_HSTS_PRELOAD = True
     response = client.get(url, secure=True)
     assert response.status_code == 200
-    policy = dict((directive.split(" ", 1) + [""])[:2] for directive in response["Content-Security-Policy"].split("; "))
+    policy = dict(([*directive.split(" ", 1), ""])[:2] for directive in response["Content-Security-Policy"].split("; "))
     assert policy["default-src"] == "'self'"
     assert policy["script-src"] == "'self'"  # no inline script, no nonce, no eval
     assert policy["object-src"] == "'none'"

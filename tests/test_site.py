@@ -62,15 +62,23 @@ def test_every_page_has_one_h1_a_title_a_description_and_a_canonical_link(client
 @pytest.mark.parametrize(
     ("url", "title", "description"),
     [
-        ("/staedte/stendal/", "Hansestadt Stendal",
-         "Hansestadt Stendal (Sachsen-Anhalt) im Programm Engagierte Stadt seit 2015"),
+        (
+            "/staedte/stendal/",
+            "Hansestadt Stendal",
+            "Hansestadt Stendal (Sachsen-Anhalt) im Programm Engagierte Stadt seit 2015",
+        ),
         ("/netzwerke/regionalnetzwerk-anhalt/", "Regionalnetzwerk Anhalt", "Regionalnetzwerk Anhalt: Regionalnetzwerk"),
         ("/laender/sachsen-anhalt/", "Sachsen-Anhalt", "Länderpartnerschaft in Sachsen-Anhalt"),
-        ("/treffen/netzwerktreffen-sachsen-weisswasser-2025/",
-         "Treffen der Engagierten Städte Sachsen in Weißwasser/O.L.",
-         "In Weißwasser/O.L. haben die sächsischen Engagierten Städte"),
-        ("/treffen/besuch-puchheim-in-ingolstadt/", "Besuch einer Delegation aus Puchheim in Ingolstadt",
-         "Besuch in Ingolstadt."),
+        (
+            "/treffen/netzwerktreffen-sachsen-weisswasser-2025/",
+            "Treffen der Engagierten Städte Sachsen in Weißwasser/O.L.",
+            "In Weißwasser/O.L. haben die sächsischen Engagierten Städte",
+        ),
+        (
+            "/treffen/besuch-puchheim-in-ingolstadt/",
+            "Besuch einer Delegation aus Puchheim in Ingolstadt",
+            "Besuch in Ingolstadt.",
+        ),
     ],
 )
 def test_detail_pages_have_their_own_title_and_description(client, demo, url, title, description):
@@ -100,7 +108,9 @@ def test_home_page_shows_the_directory_in_figures(client, demo):
     stats = page(client.get("/")).one("ul", class_="stats")
 
     assert [li.text for li in stats.find_all("li")][:3] == [
-        "23 Engagierte Städte im Verzeichnis", "10 Netzwerke", "5 Länderpartner",
+        "23 Engagierte Städte im Verzeichnis",
+        "10 Netzwerke",
+        "5 Länderpartner",
     ]
     assert f"/treffen/?jahr={timezone.localdate().year}" in stats.links()
 
@@ -244,8 +254,11 @@ def test_network_page_describes_the_network_with_its_members(client, demo):
     assert data["@type"] == "Organization"
     assert data["name"] == "Landesnetzwerk Engagierte Städte Sachsen-Anhalt"
     assert len(data["member"]) == 9
-    assert {"@type": "Organization", "name": "Engagierte Stadt Dessau-Roßlau",
-            "url": "http://testserver/staedte/dessau-rosslau/"} in data["member"]
+    assert {
+        "@type": "Organization",
+        "name": "Engagierte Stadt Dessau-Roßlau",
+        "url": "http://testserver/staedte/dessau-rosslau/",
+    } in data["member"]
     assert data["foundingDate"] == "2025-03-01"
 
     (federal,) = jsonld(client.get("/netzwerke/bundesnetzwerk-engagierte-stadt/"))
@@ -260,8 +273,11 @@ def test_meeting_page_describes_the_meeting_as_an_event(client, demo):
     assert data["location"] == {"@type": "Place", "name": "Weißwasser/O.L."}
     assert data["eventAttendanceMode"] == "https://schema.org/OfflineEventAttendanceMode"
     assert data["organizer"] == [
-        {"@type": "Organization", "name": "Engagierte Städte Sachsen",
-         "url": "http://testserver/netzwerke/engagierte-staedte-sachsen/"}
+        {
+            "@type": "Organization",
+            "name": "Engagierte Städte Sachsen",
+            "url": "http://testserver/netzwerke/engagierte-staedte-sachsen/",
+        }
     ]
 
 
@@ -353,7 +369,9 @@ def scripts(response) -> list[str]:
     return [script.get("src") for script in page(response).find_all("script") if script.get("src")]
 
 
-@pytest.mark.parametrize("url", ["/", "/staedte/wittenberg/", "/laender/", "/treffen/bundesnetzwerktreffen-2025-wittenberg/"])
+@pytest.mark.parametrize(
+    "url", ["/", "/staedte/wittenberg/", "/laender/", "/treffen/bundesnetzwerktreffen-2025-wittenberg/"]
+)
 def test_pages_without_htmx_ship_no_javascript(client, demo, url):
     assert scripts(client.get(url)) == []
 

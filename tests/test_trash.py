@@ -111,9 +111,9 @@ def network_state(network):
     return {
         # Everything but the times: a restored network counts as changed when it is restored, and the
         # snapshot's JSON keeps its creation time to the millisecond.
-        "network": Network.objects.filter(pk=network.pk).values(
-            *(f.attname for f in Network._meta.concrete_fields if f.name not in {"created_at", "modified_at"})
-        ).first(),
+        "network": Network.objects.filter(pk=network.pk)
+        .values(*(f.attname for f in Network._meta.concrete_fields if f.name not in {"created_at", "modified_at"}))
+        .first(),
         "created": created_at.replace(microsecond=0) if created_at else None,
         "states": set(network.states.values_list("pk", flat=True)),
         "subgroups": set(SubGroup.objects.filter(network_id=network.pk).values_list("pk", "name")),

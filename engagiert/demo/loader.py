@@ -72,37 +72,120 @@ PERIOD_FIELDS = {
 # The keys a record of each kind may have; the first set is required.
 RECORD_KEYS = {
     "organization": ({"name"}, {"short_name", "kind", "city", "state", "website", "description", "sources"}),
-    "city": ({"slug", "name", "state"}, {
-        "prefix", "kind", "ags", "population", "population_year", "latitude", "longitude", "joined_year",
-        "active", "website", "description", "interview_change", "interview_partners", "interview_2030",
-        "wikidata_id", "coordinating_organization", "coordination_model", "sources",
-    }),
+    "city": (
+        {"slug", "name", "state"},
+        {
+            "prefix",
+            "kind",
+            "ags",
+            "population",
+            "population_year",
+            "latitude",
+            "longitude",
+            "joined_year",
+            "active",
+            "website",
+            "description",
+            "interview_change",
+            "interview_partners",
+            "interview_2030",
+            "wikidata_id",
+            "coordinating_organization",
+            "coordination_model",
+            "sources",
+        },
+    ),
     "person": ({"name"}, {"title", "role", "sector", "organization", "city", "contact_public", "sources"}),
-    "network": ({"slug", "name", "kind"}, {
-        "short_name", "states", "parent", "started_on", "started_precision", "ended_on", "ended_precision",
-        "status", "host", "partners", "declared_member_count", "description", "website", "sources",
-        "subgroups", "memberships", "seats", "campaigns",
-    }),
+    "network": (
+        {"slug", "name", "kind"},
+        {
+            "short_name",
+            "states",
+            "parent",
+            "started_on",
+            "started_precision",
+            "ended_on",
+            "ended_precision",
+            "status",
+            "host",
+            "partners",
+            "declared_member_count",
+            "description",
+            "website",
+            "sources",
+            "subgroups",
+            "memberships",
+            "seats",
+            "campaigns",
+        },
+    ),
     "sub-group": ({"name"}, {"declared_member_count", "description"}),
     "membership": ({"city"}, {"since", "since_precision", "role", "subgroup", "note"}),
     "seat": ({"title"}, {"sector", "terms"}),
     "term": ({"person"}, {"elected_on", "elected_precision", "term_ends_on", "note"}),
-    "campaign": ({"slug", "name"}, {
-        "description", "cities", "started_on", "started_precision", "ended_on", "ended_precision", "sources",
-    }),
-    "partnership": ({"state", "ordinal"}, {
-        "signed_on", "signed_precision", "place", "signatories", "partner_organizations", "commitments",
-        "description", "sources",
-    }),
-    "meeting": ({"slug", "title"}, {
-        "kind", "format", "status", "networks", "host_cities", "starts_on", "date_precision", "ends_on",
-        "start_time", "end_time", "place_city", "place_text", "participating_cities", "participants",
-        "attendee_count", "topics", "description", "sources", "report",
-    }),
-    "report": (set(), {
-        "author", "lead", "body", "outcomes", "next_meeting_on", "next_meeting_precision", "next_meeting_note",
-        "status", "published_at",
-    }),
+    "campaign": (
+        {"slug", "name"},
+        {
+            "description",
+            "cities",
+            "started_on",
+            "started_precision",
+            "ended_on",
+            "ended_precision",
+            "sources",
+        },
+    ),
+    "partnership": (
+        {"state", "ordinal"},
+        {
+            "signed_on",
+            "signed_precision",
+            "place",
+            "signatories",
+            "partner_organizations",
+            "commitments",
+            "description",
+            "sources",
+        },
+    ),
+    "meeting": (
+        {"slug", "title"},
+        {
+            "kind",
+            "format",
+            "status",
+            "networks",
+            "host_cities",
+            "starts_on",
+            "date_precision",
+            "ends_on",
+            "start_time",
+            "end_time",
+            "place_city",
+            "place_text",
+            "participating_cities",
+            "participants",
+            "attendee_count",
+            "topics",
+            "description",
+            "sources",
+            "report",
+        },
+    ),
+    "report": (
+        set(),
+        {
+            "author",
+            "lead",
+            "body",
+            "outcomes",
+            "next_meeting_on",
+            "next_meeting_precision",
+            "next_meeting_note",
+            "status",
+            "published_at",
+        },
+    ),
 }
 
 
@@ -191,11 +274,27 @@ class _Loader:
 
     def load_city(self, record: dict) -> None:
         self.check_keys(record, "city")
-        values = self.scalars(City, record, [
-            "name", "prefix", "kind", "ags", "population", "population_year", "joined_year", "active", "website",
-            "description", "interview_change", "interview_partners", "interview_2030", "wikidata_id",
-            "coordination_model",
-        ])
+        values = self.scalars(
+            City,
+            record,
+            [
+                "name",
+                "prefix",
+                "kind",
+                "ags",
+                "population",
+                "population_year",
+                "joined_year",
+                "active",
+                "website",
+                "description",
+                "interview_change",
+                "interview_partners",
+                "interview_2030",
+                "wikidata_id",
+                "coordination_model",
+            ],
+        )
         values["ags"] = values["ags"] or None
         values["state"] = self.state(record["state"])
         values["latitude"] = self.coordinate(record.get("latitude"))
@@ -220,10 +319,23 @@ class _Loader:
 
     def load_network(self, record: dict) -> None:
         self.check_keys(record, "network")
-        values = self.scalars(Network, record, [
-            "name", "short_name", "kind", "started_on", "started_precision", "ended_on", "ended_precision",
-            "status", "declared_member_count", "description", "website",
-        ])
+        values = self.scalars(
+            Network,
+            record,
+            [
+                "name",
+                "short_name",
+                "kind",
+                "started_on",
+                "started_precision",
+                "ended_on",
+                "ended_precision",
+                "status",
+                "declared_member_count",
+                "description",
+                "website",
+            ],
+        )
         values["parent"] = self.network(record.get("parent"))
         values["host"] = self.organization(record.get("host"))
         values["source_note"] = self.source_note(record)
@@ -264,22 +376,35 @@ class _Loader:
 
         for campaign_record in record.get("campaigns", []):
             self.check_keys(campaign_record, "campaign", f"of {network.slug}")
-            values = self.scalars(Campaign, campaign_record, [
-                "name", "description", "started_on", "started_precision", "ended_on", "ended_precision",
-            ])
+            values = self.scalars(
+                Campaign,
+                campaign_record,
+                [
+                    "name",
+                    "description",
+                    "started_on",
+                    "started_precision",
+                    "ended_on",
+                    "ended_precision",
+                ],
+            )
             campaign = self.upsert(Campaign, {"network": network, "slug": campaign_record["slug"]}, values)
             self.set_m2m(campaign, "cities", [self.city(slug) for slug in campaign_record.get("cities", [])])
             self.section_counts["campaigns"] += 1
 
     def load_partnership(self, record: dict) -> None:
         self.check_keys(record, "partnership")
-        values = self.scalars(StatePartnership, record, ["ordinal", "signed_on", "signed_precision", "place",
-                                                         "description"])
+        values = self.scalars(
+            StatePartnership, record, ["ordinal", "signed_on", "signed_precision", "place", "description"]
+        )
         values["source_note"] = self.source_note(record)
         partnership = self.upsert(StatePartnership, {"state": self.state(record["state"])}, values)
         self.set_m2m(partnership, "signatories", [self.person(name) for name in record.get("signatories", [])])
-        self.set_m2m(partnership, "partner_organizations",
-                     [self.organization(name) for name in record.get("partner_organizations", [])])
+        self.set_m2m(
+            partnership,
+            "partner_organizations",
+            [self.organization(name) for name in record.get("partner_organizations", [])],
+        )
         self.section_counts["partnerships"] += 1
         if record.get("commitments"):
             lists = self.data.get("commitments", {})
@@ -291,27 +416,53 @@ class _Loader:
 
     def load_meeting(self, record: dict) -> None:
         self.check_keys(record, "meeting")
-        values = self.scalars(Meeting, record, [
-            "title", "kind", "format", "status", "starts_on", "date_precision", "ends_on", "start_time",
-            "end_time", "place_text", "attendee_count", "topics", "description",
-        ])
+        values = self.scalars(
+            Meeting,
+            record,
+            [
+                "title",
+                "kind",
+                "format",
+                "status",
+                "starts_on",
+                "date_precision",
+                "ends_on",
+                "start_time",
+                "end_time",
+                "place_text",
+                "attendee_count",
+                "topics",
+                "description",
+            ],
+        )
         values["place_city"] = self.city(record.get("place_city"))
         values["source_note"] = self.source_note(record)
         meeting = self.upsert(Meeting, {"slug": record["slug"]}, values)
         self.set_m2m(meeting, "networks", [self.network(slug) for slug in record.get("networks", [])])
         self.set_m2m(meeting, "host_cities", [self.city(slug) for slug in record.get("host_cities", [])])
-        self.set_m2m(meeting, "participating_cities",
-                     [self.city(slug) for slug in record.get("participating_cities", [])])
+        self.set_m2m(
+            meeting, "participating_cities", [self.city(slug) for slug in record.get("participating_cities", [])]
+        )
         self.set_m2m(meeting, "participants", [self.person(name) for name in record.get("participants", [])])
         self.section_counts["meetings"] += 1
 
         report = record.get("report")
         if report is not None:
             self.check_keys(report, "report", f"of {meeting.slug}")
-            values = self.scalars(MeetingReport, report, [
-                "lead", "body", "outcomes", "next_meeting_on", "next_meeting_precision", "next_meeting_note",
-                "status", "published_at",
-            ])
+            values = self.scalars(
+                MeetingReport,
+                report,
+                [
+                    "lead",
+                    "body",
+                    "outcomes",
+                    "next_meeting_on",
+                    "next_meeting_precision",
+                    "next_meeting_note",
+                    "status",
+                    "published_at",
+                ],
+            )
             if values["published_at"] is not None and timezone.is_naive(values["published_at"]):
                 values["published_at"] = timezone.make_aware(values["published_at"])
             values["author"] = self.person(report.get("author"))
@@ -396,9 +547,11 @@ class _Loader:
         for name in names:
             field = model._meta.get_field(name)
             value = record[name] if name in record else field.get_default()
-            if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
-                if isinstance(value, datetime.datetime) or (value is not None and not isinstance(value, datetime.date)):
-                    raise DemoDataError(f"{model.__name__}.{name} needs a plain date, not {value!r}.")
+            plain_date = isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField)
+            if plain_date and (
+                isinstance(value, datetime.datetime) or (value is not None and not isinstance(value, datetime.date))
+            ):
+                raise DemoDataError(f"{model.__name__}.{name} needs a plain date, not {value!r}.")
             values[name] = value
         return values
 

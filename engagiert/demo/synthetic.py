@@ -101,38 +101,138 @@ UNIT_KINDS = [
 
 # Towns lie in the 13 territorial states; the city states have none in the programme's pattern.
 TERRITORIAL_STATES = [
-    "DE-BW", "DE-BY", "DE-BB", "DE-HE", "DE-MV", "DE-NI", "DE-NW", "DE-RP", "DE-SL", "DE-SN", "DE-ST",
-    "DE-SH", "DE-TH",
+    "DE-BW",
+    "DE-BY",
+    "DE-BB",
+    "DE-HE",
+    "DE-MV",
+    "DE-NI",
+    "DE-NW",
+    "DE-RP",
+    "DE-SL",
+    "DE-SN",
+    "DE-ST",
+    "DE-SH",
+    "DE-TH",
 ]
 
 NAME_HEADS = [
-    "Linden", "Birken", "Eichen", "Rosen", "Wiesen", "Mühl", "Weißen", "Buchen", "Tannen", "Erlen", "Falken",
-    "Hasel", "Sonnen", "Stein", "Kirch", "Schön", "Grün", "Hohen", "Neu", "Alt", "Lauter", "Roß", "Bären",
-    "Fürsten", "Königs", "Eschen",
+    "Linden",
+    "Birken",
+    "Eichen",
+    "Rosen",
+    "Wiesen",
+    "Mühl",
+    "Weißen",
+    "Buchen",
+    "Tannen",
+    "Erlen",
+    "Falken",
+    "Hasel",
+    "Sonnen",
+    "Stein",
+    "Kirch",
+    "Schön",
+    "Grün",
+    "Hohen",
+    "Neu",
+    "Alt",
+    "Lauter",
+    "Roß",
+    "Bären",
+    "Fürsten",
+    "Königs",
+    "Eschen",
 ]
 NAME_TAILS = [
-    "au", "feld", "bach", "berg", "brück", "dorf", "hain", "hausen", "stadt", "tal", "wald", "walde", "heim",
-    "bruch", "see", "furt", "ingen", "städt",
+    "au",
+    "feld",
+    "bach",
+    "berg",
+    "brück",
+    "dorf",
+    "hain",
+    "hausen",
+    "stadt",
+    "tal",
+    "wald",
+    "walde",
+    "heim",
+    "bruch",
+    "see",
+    "furt",
+    "ingen",
+    "städt",
 ]
 NAME_LEADS = ["", "", "", "", "Bad ", "Ober", "Nieder", "Klein", "Groß"]
 NAME_ENDS = ["", "", "", "", " am See", " an der Mulde", " (Saale)", " im Grund"]
 TOWN_PREFIXES = ["", "", "", "", "", "Hansestadt", "Große Kreisstadt", "Stadt"]
 
 FIRST_NAMES = [
-    "Anna", "Jörg", "Sören", "Jürgen", "Bärbel", "Ute", "Jana", "Mehmet", "Katrin", "Sebastian", "Özlem",
-    "Frank", "Heike", "Lars", "Monika", "Tobias", "Sabine", "Ralf", "Doreen", "Maik", "Ines", "Paul",
+    "Anna",
+    "Jörg",
+    "Sören",
+    "Jürgen",
+    "Bärbel",
+    "Ute",
+    "Jana",
+    "Mehmet",
+    "Katrin",
+    "Sebastian",
+    "Özlem",
+    "Frank",
+    "Heike",
+    "Lars",
+    "Monika",
+    "Tobias",
+    "Sabine",
+    "Ralf",
+    "Doreen",
+    "Maik",
+    "Ines",
+    "Paul",
 ]
 LAST_NAMES = [
-    "Müller", "Schröder", "Weiß", "Groß", "Köhler", "Krüger", "Lange", "Hoffmann", "Schäfer", "Yılmaz",
-    "Neumann", "Becker", "Fuchs", "Strauß", "Böhm", "Zimmermann", "Hartmann", "Lehmann", "Vogt", "Kühn",
+    "Müller",
+    "Schröder",
+    "Weiß",
+    "Groß",
+    "Köhler",
+    "Krüger",
+    "Lange",
+    "Hoffmann",
+    "Schäfer",
+    "Yılmaz",  # noqa: RUF001 (a Turkish name)
+    "Neumann",
+    "Becker",
+    "Fuchs",
+    "Strauß",
+    "Böhm",
+    "Zimmermann",
+    "Hartmann",
+    "Lehmann",
+    "Vogt",
+    "Kühn",
 ]
 THEMES = [
-    "Ehrenamt und Sport", "Engagement im ländlichen Raum", "Jugendbeteiligung", "Demokratie vor Ort",
-    "Klimaschutz im Quartier", "Generationendialog", "Inklusion", "Kultur und Begegnung",
+    "Ehrenamt und Sport",
+    "Engagement im ländlichen Raum",
+    "Jugendbeteiligung",
+    "Demokratie vor Ort",
+    "Klimaschutz im Quartier",
+    "Generationendialog",
+    "Inklusion",
+    "Kultur und Begegnung",
 ]
 ROLES = [
-    "Koordinatorin der Engagierten Stadt", "Bürgermeister", "Oberbürgermeisterin", "Prozessmanager",
-    "Vorsitzende der Bürgerstiftung", "Leiter der Freiwilligenagentur", "Unternehmerin", "Fachbereichsleiter",
+    "Koordinatorin der Engagierten Stadt",
+    "Bürgermeister",
+    "Oberbürgermeisterin",
+    "Prozessmanager",
+    "Vorsitzende der Bürgerstiftung",
+    "Leiter der Freiwilligenagentur",
+    "Unternehmerin",
+    "Fachbereichsleiter",
 ]
 ORGANIZATION_TEMPLATES = [
     ("Bürgerstiftung {}", OrganizationKind.FOUNDATION),
@@ -471,9 +571,11 @@ class _Generator:
         rng = self.rng
         # The existing state networks that stand for exactly one state: new towns of that state join them.
         states_of, started_on = defaultdict(set), {}
-        for network_id, state_id, started in Network.objects.filter(kind=NetworkKind.STATE).exclude(
-            pk__in=[n.pk for n in self.networks]
-        ).values_list("pk", "states", "started_on"):
+        for network_id, state_id, started in (
+            Network.objects.filter(kind=NetworkKind.STATE)
+            .exclude(pk__in=[n.pk for n in self.networks])
+            .values_list("pk", "states", "started_on")
+        ):
             states_of[network_id].add(state_id)
             started_on[network_id] = started
         state_networks = defaultdict(list)
@@ -563,12 +665,23 @@ class _Generator:
             if self.chance(0.4):
                 earlier = elected - datetime.timedelta(days=self.rng.randint(400, 1400))
                 terms.append(
-                    SeatTerm(seat=seat, person=self.rng.choice(self.people), elected_on=earlier, term_ends_on=elected,
-                             note="nicht wieder angetreten")
+                    SeatTerm(
+                        seat=seat,
+                        person=self.rng.choice(self.people),
+                        elected_on=earlier,
+                        term_ends_on=elected,
+                        note="nicht wieder angetreten",
+                    )
                 )
-            terms.append(SeatTerm(seat=seat, person=self.rng.choice(holders), elected_on=elected,
-                                  elected_precision=self.rng.choice([DatePrecision.DAY, DatePrecision.MONTH]),
-                                  note="gewählt beim Netzwerktreffen"))
+            terms.append(
+                SeatTerm(
+                    seat=seat,
+                    person=self.rng.choice(holders),
+                    elected_on=elected,
+                    elected_precision=self.rng.choice([DatePrecision.DAY, DatePrecision.MONTH]),
+                    note="gewählt beim Netzwerktreffen",
+                )
+            )
         for term in terms:
             term.elected_on = period_start(term.elected_on, term.elected_precision)
             if term.term_ends_on and term.term_ends_on <= term.elected_on:
@@ -649,16 +762,10 @@ class _Generator:
         slugs = _Unique(Meeting.objects.values_list("slug", flat=True), separator="-")
         # A few meetings per unit are held by existing networks, with their current member towns.
         existing_members = defaultdict(list)
-        existing = list(
-            Network.objects.exclude(kind=NetworkKind.FEDERAL).exclude(pk__in=[n.pk for n in self.networks])
-        )
+        existing = list(Network.objects.exclude(kind=NetworkKind.FEDERAL).exclude(pk__in=[n.pk for n in self.networks]))
         if existing:
             towns = {}
-            pairs = list(
-                Membership.objects.current()
-                .filter(network__in=existing)
-                .values_list("network_id", "city_id")
-            )
+            pairs = list(Membership.objects.current().filter(network__in=existing).values_list("network_id", "city_id"))
             for town in City.objects.filter(pk__in={city_id for _, city_id in pairs}):
                 towns[town.pk] = town
             for network_id, city_id in pairs:
@@ -806,11 +913,11 @@ class _DirectoryGenerator(_Generator):
 
         # Shares of `count` by weight, capped by the towns a network can still take; what the caps
         # leave over goes round the networks that still have room, one membership at a time.
-        room = [len(pool) - len(members[network.pk]) for network, pool in zip(growing, pools)]
+        room = [len(pool) - len(members[network.pk]) for network, pool in zip(growing, pools, strict=False)]
         if sum(room) < count:
             raise ValueError(f"The towns can hold only {sum(room)} more memberships, not {count}.")
         total = sum(weights)
-        shares = [min(int(count * weight / total), space) for weight, space in zip(weights, room)]
+        shares = [min(int(count * weight / total), space) for weight, space in zip(weights, room, strict=False)]
         missing = count - sum(shares)
         while missing:
             for index in range(len(growing)):
@@ -819,7 +926,7 @@ class _DirectoryGenerator(_Generator):
                     missing -= 1
 
         added = []
-        for network, pool, share in zip(growing, pools, shares):
+        for network, pool, share in zip(growing, pools, shares, strict=False):
             current = members[network.pk]
             drawn = rng.sample(pool, min(len(pool), share + len(current)))
             since = min(network.started_on or self.past_date(5), self.today)

@@ -106,22 +106,19 @@ def douglas_peucker(points: list[tuple[float, float]], tolerance: float) -> list
         worst, index = -1.0, None
         for i in range(first + 1, last):
             px, py = xy[i]
-            if length == 0:
-                dist = math.hypot(px - ax, py - ay)
-            else:
-                dist = abs(dy * (px - ax) - dx * (py - ay)) / length
+            dist = math.hypot(px - ax, py - ay) if length == 0 else abs(dy * (px - ax) - dx * (py - ay)) / length
             if dist > worst:
                 worst, index = dist, i
         if index is not None and worst > tolerance:
             keep[index] = True
             stack.append((first, index))
             stack.append((index, last))
-    return [p for p, k in zip(points, keep) if k]
+    return [p for p, k in zip(points, keep, strict=False) if k]
 
 
 def area_km2(points: list[tuple[float, float]]) -> float:
     xy = [plane(p) for p in points]
-    return abs(sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(xy, xy[1:] + xy[:1]))) / 2
+    return abs(sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(xy, xy[1:] + xy[:1], strict=False))) / 2
 
 
 def simplify_rings(rings, tolerance_km: float):
@@ -179,7 +176,7 @@ def finish(names, rings, min_island_km2: float, decimals: int) -> dict:
             rounded.pop()
         if len(rounded) < 3:
             continue
-        states[code].append(rounded + [rounded[0]])
+        states[code].append([*rounded, rounded[0]])
     return {code: {"name": names[code], "rings": rings} for code, rings in states.items()}
 
 

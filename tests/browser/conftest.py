@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core.servers.basehttp import ThreadedWSGIServer
+from django.db import connections
 from django.test.testcases import LiveServerThread
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls in our
@@ -44,7 +45,8 @@ def pytest_collection_modifyitems(config, items):
 
 
 class OneAppCallAtATime(ThreadedWSGIServer):
-    """The live server, serving one request at a time when its threads share a connection.
+    """The live server, serving one request at a time when its threads share a connection,
+    and leaving the shared connection to the thread that owns it.
 
     On in-memory SQLite every request thread uses the test's own sqlite3 connection, and a
     browser asks in parallel (the results, the network picker, the map): two queries at once
@@ -52,6 +54,20 @@ class OneAppCallAtATime(ThreadedWSGIServer):
     accepted and read in parallel (an idle connection Chromium opened ahead of time blocks
     nothing); only the application, including reading its response, runs under a lock.
     """
+
+    def _close_connections(self):
+        """Close the request thread's own connections, never the shared ones.
+
+        Django closes every connection when a request's socket closes. The shared in-memory
+        SQLite connection belongs to the test thread: Chromium may close a kept-alive socket
+        after the live server has stopped sharing it, and closing it then raised in the
+        request thread ("DatabaseWrapper objects created in a thread can only be used in
+        that same thread").
+        """
+        shared = set(self.connections_override or ())
+        for connection in connections.all(initialized_only=True):
+            if connection.alias not in shared:
+                connection.close()
 
     def set_app(self, application):
         if not self.connections_override:
@@ -83,19 +99,11 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def site(live_server, transactional_db):
-    """The live site with the demo network; returns the base URL.
+    """The live site with the demo network, committed; returns the base URL.
 
-    Transactional tests empty every table afterwards, including the 16 states that a
-    data migration created, so they are put back first.
+    Transactional tests empty every table afterwards; tests/conftest.py puts the demo
+    network back after each of them.
     """
-    import importlib
-
-    from django.apps import apps
-
-    from engagiert.demo.loader import load_demo
-
-    importlib.import_module("cities.migrations.0002_states").create_states(apps, None)
-    load_demo()
     return live_server.url
 
 

@@ -83,7 +83,10 @@ def crowd() -> dict:
     published = timezone.now()
     MeetingReport.objects.bulk_create(
         MeetingReport(
-            meeting=meeting, body="Bericht.", lead=f"Bericht Nr. {index}", status=ReportStatus.PUBLISHED,
+            meeting=meeting,
+            body="Bericht.",
+            lead=f"Bericht Nr. {index}",
+            status=ReportStatus.PUBLISHED,
             published_at=published - datetime.timedelta(days=index),
         )
         for index, meeting in enumerate(meetings[:EXTRA_REPORTS])

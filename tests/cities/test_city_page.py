@@ -124,11 +124,22 @@ def test_fellow_members_of_each_network_are_linked_but_not_the_town_itself(clien
     fellows = fellow_links(response, "Landesnetzwerk Engagierte Städte Sachsen-Anhalt")
     assert sorted(fellows) == sorted(
         f"/staedte/{slug}/"
-        for slug in ["bitterfeld-wolfen", "blankenburg-harz", "gardelegen", "graefenhainichen", "hohe-boerde",
-                     "naumburg-saale", "stendal", "wittenberg"]
+        for slug in [
+            "bitterfeld-wolfen",
+            "blankenburg-harz",
+            "gardelegen",
+            "graefenhainichen",
+            "hohe-boerde",
+            "naumburg-saale",
+            "stendal",
+            "wittenberg",
+        ]
     )
     assert sorted(fellow_links(response, "Regionalnetzwerk Anhalt")) == [
-        "/staedte/aken-elbe/", "/staedte/bitterfeld-wolfen/", "/staedte/graefenhainichen/", "/staedte/wittenberg/",
+        "/staedte/aken-elbe/",
+        "/staedte/bitterfeld-wolfen/",
+        "/staedte/graefenhainichen/",
+        "/staedte/wittenberg/",
     ]
 
 
@@ -154,10 +165,22 @@ def test_the_list_of_fellow_members_has_no_dangling_comma(client, demo):
 @pytest.mark.parametrize(
     ("slug", "partners"),
     [
-        ("stendal", ["Hansestadt Gardelegen (Sachsen-Anhalt)", "Alte Hansestadt Lemgo (Nordrhein-Westfalen)",
-                     "Parchim (Mecklenburg-Vorpommern)"]),
-        ("lemgo", ["Hansestadt Gardelegen (Sachsen-Anhalt)", "Parchim (Mecklenburg-Vorpommern)",
-                   "Hansestadt Stendal (Sachsen-Anhalt)"]),
+        (
+            "stendal",
+            [
+                "Hansestadt Gardelegen (Sachsen-Anhalt)",
+                "Alte Hansestadt Lemgo (Nordrhein-Westfalen)",
+                "Parchim (Mecklenburg-Vorpommern)",
+            ],
+        ),
+        (
+            "lemgo",
+            [
+                "Hansestadt Gardelegen (Sachsen-Anhalt)",
+                "Parchim (Mecklenburg-Vorpommern)",
+                "Hansestadt Stendal (Sachsen-Anhalt)",
+            ],
+        ),
         ("wittenberg", ["Cottbus (Brandenburg)", "Radebeul (Sachsen)"]),
         ("kronach", ["Coburg (Bayern)"]),
     ],
@@ -268,9 +291,11 @@ def test_interview_answers_keep_their_line_breaks_and_are_escaped(client, demo):
 
 def test_a_crowded_network_names_ten_fellows_and_links_to_all_of_them(client, demo):
     crowd()
-    total = Membership.objects.filter(network__slug=LANDESNETZWERK, until__isnull=True, city__active=True).exclude(
-        city__slug="wittenberg"
-    ).count()
+    total = (
+        Membership.objects.filter(network__slug=LANDESNETZWERK, until__isnull=True, city__active=True)
+        .exclude(city__slug="wittenberg")
+        .count()
+    )
 
     section = page(client.get("/staedte/wittenberg/")).section("netzwerke")
     name = "Landesnetzwerk Engagierte Städte Sachsen-Anhalt"
@@ -293,7 +318,8 @@ def test_a_small_network_names_all_fellows_without_a_more_link(client, demo):
 
     tandem = "Tandem Lutherstadt Wittenberg – Radebeul – Cottbus"
     assert sorted(fellow_links(client.get("/staedte/wittenberg/"), tandem)) == [
-        "/staedte/cottbus/", "/staedte/radebeul/",
+        "/staedte/cottbus/",
+        "/staedte/radebeul/",
     ]
 
 

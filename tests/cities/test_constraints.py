@@ -8,7 +8,8 @@ from django.db import DataError, IntegrityError, transaction
 
 from cities.models import City, State
 
-pytestmark = pytest.mark.django_db
+# These tests build their own towns and networks.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_directory")]
 
 
 @pytest.fixture

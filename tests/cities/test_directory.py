@@ -18,11 +18,25 @@ pytestmark = pytest.mark.django_db
 URL = "/staedte/"
 
 SACHSEN_ANHALT = {
-    "aken-elbe", "bitterfeld-wolfen", "blankenburg-harz", "dessau-rosslau", "gardelegen",
-    "graefenhainichen", "hohe-boerde", "naumburg-saale", "stendal", "wittenberg",
+    "aken-elbe",
+    "bitterfeld-wolfen",
+    "blankenburg-harz",
+    "dessau-rosslau",
+    "gardelegen",
+    "graefenhainichen",
+    "hohe-boerde",
+    "naumburg-saale",
+    "stendal",
+    "wittenberg",
 }
 BAYERN = {
-    "puchheim", "ingolstadt", "eichstaett", "neumarkt-in-der-oberpfalz", "holzkirchen", "coburg", "kronach",
+    "puchheim",
+    "ingolstadt",
+    "eichstaett",
+    "neumarkt-in-der-oberpfalz",
+    "holzkirchen",
+    "coburg",
+    "kronach",
     "kaufbeuren",
 }
 SACHSEN = {"weisswasser-ol", "radebeul"}
@@ -32,8 +46,15 @@ LANDESNETZWERK_SLUG = "landesnetzwerk-engagierte-staedte-sachsen-anhalt"
 ANHALT = {"wittenberg", "bitterfeld-wolfen", "graefenhainichen", "dessau-rosslau", "aken-elbe"}
 TANDEM_TOWNS = {"wittenberg", "radebeul", "cottbus", "stendal", "lemgo", "parchim", "gardelegen", "coburg", "kronach"}
 UNDER_20K = {
-    "blankenburg-harz", "hohe-boerde", "graefenhainichen", "aken-elbe", "parchim", "weisswasser-ol", "eichstaett",
-    "holzkirchen", "kronach",
+    "blankenburg-harz",
+    "hohe-boerde",
+    "graefenhainichen",
+    "aken-elbe",
+    "parchim",
+    "weisswasser-ol",
+    "eichstaett",
+    "holzkirchen",
+    "kronach",
 }
 
 
@@ -84,8 +105,13 @@ def test_search_spelled_with_ss_finds_weisswasser(client, demo, query):
 
 @pytest.mark.parametrize(
     ("query", "slug"),
-    [("Gräfenhainichen", "graefenhainichen"), ("graefenhainichen", "graefenhainichen"), ("EICHSTAETT", "eichstaett"),
-     ("Börde", "hohe-boerde"), ("boerde", "hohe-boerde")],
+    [
+        ("Gräfenhainichen", "graefenhainichen"),
+        ("graefenhainichen", "graefenhainichen"),
+        ("EICHSTAETT", "eichstaett"),
+        ("Börde", "hohe-boerde"),
+        ("boerde", "hohe-boerde"),
+    ],
 )
 def test_umlauts_may_be_written_as_ae_oe_ue(client, demo, query, slug):
     assert listed(client, "?" + _q(query)) == [slug]
@@ -93,8 +119,12 @@ def test_umlauts_may_be_written_as_ae_oe_ue(client, demo, query, slug):
 
 @pytest.mark.parametrize(
     ("query", "slug"),
-    [("Freiwilligen-Agentur", "stendal"), ("freiwilligen-agentur altmark", "stendal"),
-     ("Jugendförderungszentrum", "gardelegen"), ("Zusammen in Parchim", "parchim")],
+    [
+        ("Freiwilligen-Agentur", "stendal"),
+        ("freiwilligen-agentur altmark", "stendal"),
+        ("Jugendförderungszentrum", "gardelegen"),
+        ("Zusammen in Parchim", "parchim"),
+    ],
 )
 def test_search_covers_the_coordinating_organisation(client, demo, query, slug):
     assert listed(client, "?" + _q(query)) == [slug]
@@ -139,9 +169,7 @@ def test_choosing_two_networks_lists_the_members_of_either_once(client, demo):
 
 
 def test_a_former_member_is_not_listed_under_the_network(client, demo):
-    Membership.objects.filter(network__slug=LANDESNETZWERK_SLUG, city__slug="naumburg-saale").update(
-        until="2025-12-31"
-    )
+    Membership.objects.filter(network__slug=LANDESNETZWERK_SLUG, city__slug="naumburg-saale").update(until="2025-12-31")
 
     response = client.get(URL + f"?netzwerk={LANDESNETZWERK_SLUG}")
 
@@ -171,8 +199,12 @@ def test_network_kind_and_state_filters_combine(client, demo):
 
 @pytest.mark.parametrize(
     ("query", "expected"),
-    [("?seit_von=2020", {"lemgo", "parchim"}), ("?seit_bis=2020", {"stendal", "lemgo"}),
-     ("?seit_von=2016&seit_bis=2020", {"lemgo"}), ("?seit_von=2015&seit_bis=2015", {"stendal"})],
+    [
+        ("?seit_von=2020", {"lemgo", "parchim"}),
+        ("?seit_bis=2020", {"stendal", "lemgo"}),
+        ("?seit_von=2016&seit_bis=2020", {"lemgo"}),
+        ("?seit_von=2015&seit_bis=2015", {"stendal"}),
+    ],
 )
 def test_joining_year_range_includes_both_ends(client, demo, query, expected):
     assert set(listed(client, query)) == expected
@@ -180,8 +212,12 @@ def test_joining_year_range_includes_both_ends(client, demo, query, expected):
 
 @pytest.mark.parametrize(
     ("size", "expected"),
-    [("lt20", UNDER_20K), ("50-100", {"dessau-rosslau", "cottbus"}), ("gt100", {"ingolstadt"}),
-     ("20-50", ALL_TOWNS - UNDER_20K - {"dessau-rosslau", "cottbus", "ingolstadt"})],
+    [
+        ("lt20", UNDER_20K),
+        ("50-100", {"dessau-rosslau", "cottbus"}),
+        ("gt100", {"ingolstadt"}),
+        ("20-50", ALL_TOWNS - UNDER_20K - {"dessau-rosslau", "cottbus", "ingolstadt"}),
+    ],
 )
 def test_filtering_by_size_class(client, demo, size, expected):
     assert set(listed(client, f"?groesse={size}")) == expected
@@ -528,7 +564,8 @@ def test_the_picker_works_as_a_plain_form_without_javascript(client, demo):
 
     assert data["netzwerk_suche"] == ["anhalt"]
     assert set(picker(client.get(URL + "?netzwerk_suche=anhalt"))) == {
-        LANDESNETZWERK_SLUG, "regionalnetzwerk-anhalt",
+        LANDESNETZWERK_SLUG,
+        "regionalnetzwerk-anhalt",
     }
 
 

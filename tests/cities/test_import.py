@@ -1,5 +1,7 @@
 """CSV import of towns and people in the admin: office only, preview, German row errors, all or nothing."""
 
+import functools
+import operator
 import re
 
 import pytest
@@ -144,7 +146,7 @@ def test_model_validation_errors_are_reported_per_row(client, office):
     result = preview.context["result"]
     first, second = result.invalid_rows
     assert "Der Gemeindeschlüssel hat genau acht Ziffern." in first.field_specific_errors["Gemeindeschlüssel"]
-    messages = " ".join(sum(second.error_dict.values(), []))
+    messages = " ".join(functools.reduce(operator.iadd, second.error_dict.values(), []))
     assert "Einwohnerzahl" in messages or "Einwohnerzahl" in second.field_specific_errors
     assert "Im Programm seit" in second.field_specific_errors
     assert not City.objects.filter(name__in=["Eins", "Zwei"]).exists()

@@ -39,8 +39,16 @@ def test_states_list_shows_all_sixteen_states_with_links(client, demo):
 
 @pytest.mark.parametrize(
     ("state", "count"),
-    [("Sachsen-Anhalt", "10"), ("Bayern", "8"), ("Sachsen", "2"), ("Brandenburg", "1"),
-     ("Nordrhein-Westfalen", "1"), ("Mecklenburg-Vorpommern", "1"), ("Berlin", "0"), ("Hessen", "0")],
+    [
+        ("Sachsen-Anhalt", "10"),
+        ("Bayern", "8"),
+        ("Sachsen", "2"),
+        ("Brandenburg", "1"),
+        ("Nordrhein-Westfalen", "1"),
+        ("Mecklenburg-Vorpommern", "1"),
+        ("Berlin", "0"),
+        ("Hessen", "0"),
+    ],
 )
 def test_states_list_counts_the_member_towns_of_each_state(client, demo, state, count):
     assert state_rows(client.get("/laender/"))[state][0] == count
@@ -86,7 +94,10 @@ def test_states_list_is_an_accessible_table(client, demo):
 
     assert table.one("caption").text
     assert [th.text for th in table.one("thead").find_all("th", scope="col")] == [
-        "Land", "Engagierte Städte", "Netzwerke", "Länderpartnerschaft",
+        "Land",
+        "Engagierte Städte",
+        "Netzwerke",
+        "Länderpartnerschaft",
     ]
 
 
@@ -157,9 +168,7 @@ def test_state_page_lists_the_networks_of_the_state_with_member_counts(client, d
 def test_state_page_of_bavaria_names_the_signatory(client, demo):
     found = partnership_facts(client.get("/laender/bayern/"))
 
-    assert found["Unterzeichnende"] == (
-        "Ulrike Scharf (Bayerische Staatsministerin für Familie, Arbeit und Soziales)"
-    )
+    assert found["Unterzeichnende"] == ("Ulrike Scharf (Bayerische Staatsministerin für Familie, Arbeit und Soziales)")
     assert found["Unterzeichnet"] == "Datum nicht angegeben"
 
 

@@ -25,16 +25,22 @@ pytestmark = pytest.mark.django_db
 URL = "/treffen/"
 WEISSWASSER = "netzwerktreffen-sachsen-weisswasser-2025"
 SAXON_MEETINGS = {
-    "thementisch-generationendialog-2025", "netzwerktreffen-sachsen-2025-q4", WEISSWASSER,
+    "thementisch-generationendialog-2025",
+    "netzwerktreffen-sachsen-2025-q4",
+    WEISSWASSER,
     "netzwerktreffen-sachsen-2024-12",
 }
 BAVARIAN_VISITS = {
-    "besuch-puchheim-in-ingolstadt", "treffen-oberbuergermeister-eichstaett-neumarkt",
-    "fahrradtour-puchheim-holzkirchen", "besuch-holzkirchen-in-kaufbeuren",
+    "besuch-puchheim-in-ingolstadt",
+    "treffen-oberbuergermeister-eichstaett-neumarkt",
+    "fahrradtour-puchheim-holzkirchen",
+    "besuch-holzkirchen-in-kaufbeuren",
 }
 SAXONY_ANHALT_MEETINGS = {
-    "bundesnetzwerktreffen-2025-wittenberg", "gruendungstreffen-landesnetzwerk-sachsen-anhalt-2025",
-    "kooperationsgespraeche-lagfa-sachsen-anhalt-2025", "digitaler-austausch-stendal-lemgo-parchim-gardelegen",
+    "bundesnetzwerktreffen-2025-wittenberg",
+    "gruendungstreffen-landesnetzwerk-sachsen-anhalt-2025",
+    "kooperationsgespraeche-lagfa-sachsen-anhalt-2025",
+    "digitaler-austausch-stendal-lemgo-parchim-gardelegen",
 }
 
 
@@ -121,7 +127,9 @@ def test_upcoming_meetings_come_soonest_first_and_past_ones_newest_first(client,
 
 def test_a_planned_meeting_whose_time_has_passed_is_past_and_marked_without_report(client, demo):
     past_section = page(client.get(URL)).section("vergangen")
-    item = [li for li in past_section.find_all("li") if "Nächstes Treffen der Engagierten Städte Sachsen" in li.text][0]
+    item = next(
+        li for li in past_section.find_all("li") if "Nächstes Treffen der Engagierten Städte Sachsen" in li.text
+    )
 
     assert "netzwerktreffen-sachsen-2025-q4" in meeting_slugs(past_section)
     assert "4. Quartal 2025" in item.text and "geplant, ohne Bericht" in item.text
@@ -194,15 +202,20 @@ def test_past_meetings_are_paginated_by_twenty(client, demo, today):
         ("?art=visit", BAVARIAN_VISITS),
         ("?art=national", {"bundesnetzwerktreffen-2025-wittenberg"}),
         ("?jahr=2024", {"netzwerktreffen-sachsen-2024-12", "netzwerktreffen-2024-wuerzburg"}),
-        ("?jahr=2025", SAXON_MEETINGS - {"netzwerktreffen-sachsen-2024-12"} | SAXONY_ANHALT_MEETINGS
-         - {"digitaler-austausch-stendal-lemgo-parchim-gardelegen"}),
+        (
+            "?jahr=2025",
+            SAXON_MEETINGS - {"netzwerktreffen-sachsen-2024-12"}
+            | SAXONY_ANHALT_MEETINGS - {"digitaler-austausch-stendal-lemgo-parchim-gardelegen"},
+        ),
         ("?land=sachsen-anhalt&format=digital", {"digitaler-austausch-stendal-lemgo-parchim-gardelegen"}),
-        ("?netzwerk=regionalnetzwerk-engagierte-stadt-bayern&netzwerk=regionalnetzwerk-metropolregion-rhein-neckar",
-         BAVARIAN_VISITS | {"netzwerktreffen-regionalnetzwerk-mrn-2023"}),
+        (
+            "?netzwerk=regionalnetzwerk-engagierte-stadt-bayern&netzwerk=regionalnetzwerk-metropolregion-rhein-neckar",
+            BAVARIAN_VISITS | {"netzwerktreffen-regionalnetzwerk-mrn-2023"},
+        ),
     ],
 )
 def test_meeting_filters_narrow_the_past_meetings(client, demo, query, expected):
-    upcoming, past = listed(client, query)
+    _upcoming, past = listed(client, query)
 
     assert set(past) == expected
     assert len(past) == len(set(past))
@@ -234,8 +247,11 @@ def test_state_filter_finds_meetings_held_in_the_state_by_networks_without_state
 
 
 def test_a_meeting_of_two_matching_networks_is_listed_once(client, demo, today):
-    meeting = make_meeting("Gemeinsames Treffen", today - datetime.timedelta(days=3),
-                           network="landesnetzwerk-engagierte-staedte-sachsen-anhalt")
+    meeting = make_meeting(
+        "Gemeinsames Treffen",
+        today - datetime.timedelta(days=3),
+        network="landesnetzwerk-engagierte-staedte-sachsen-anhalt",
+    )
     meeting.networks.add(Network.objects.get(slug="regionalnetzwerk-anhalt"))
 
     past = listed(client, "?land=sachsen-anhalt")[1]
@@ -247,11 +263,15 @@ def test_meeting_filters_show_chips(client, demo):
     found = chips(client.get(URL + "?netzwerk=engagierte-staedte-sachsen&format=in_person&jahr=2025&art=theme_table"))
 
     assert set(found) == {
-        "Netzwerk: Engagierte Städte Sachsen", "Format: vor Ort", "Jahr: 2025",
+        "Netzwerk: Engagierte Städte Sachsen",
+        "Format: vor Ort",
+        "Jahr: 2025",
         "Art: Thementisch bei einer anderen Veranstaltung",
     }
     assert parse_qs(urlsplit(found["Jahr: 2025"]).query) == {
-        "netzwerk": ["engagierte-staedte-sachsen"], "format": ["in_person"], "art": ["theme_table"],
+        "netzwerk": ["engagierte-staedte-sachsen"],
+        "format": ["in_person"],
+        "art": ["theme_table"],
     }
 
 
@@ -268,7 +288,8 @@ def test_meeting_list_answers_htmx_with_the_results_only(client, demo):
 
     assert "<html" not in html and "<form" not in html
     assert set(meeting_slugs(page(response).section("vergangen"))) == {
-        "netzwerktreffen-sachsen-2024-12", "netzwerktreffen-2024-wuerzburg",
+        "netzwerktreffen-sachsen-2024-12",
+        "netzwerktreffen-2024-wuerzburg",
     }
 
 
@@ -357,7 +378,7 @@ def test_an_unpublished_report_gets_no_badge_in_the_meeting_list(client, demo):
     MeetingReport.objects.filter(meeting__slug=WEISSWASSER).update(status=ReportStatus.DRAFT)
 
     items = page(client.get(URL)).find_all("li", class_="meeting-item")
-    weisswasser = [item for item in items if f"/treffen/{WEISSWASSER}/" in item.links()][0]
+    weisswasser = next(item for item in items if f"/treffen/{WEISSWASSER}/" in item.links())
 
     assert "Bericht" not in weisswasser.text
 
@@ -419,7 +440,10 @@ def test_a_digital_meeting_shows_its_format(client, demo):
     facts = {dt.text: dd.text for dt, dd in zip(dl.find_all("dt"), dl.find_all("dd"), strict=True)}
     assert facts["Format"] == "digital"
     assert set(facts["Eingeladen von"].split(", ")) == {
-        "Hansestadt Stendal", "Alte Hansestadt Lemgo", "Parchim", "Hansestadt Gardelegen",
+        "Hansestadt Stendal",
+        "Alte Hansestadt Lemgo",
+        "Parchim",
+        "Hansestadt Gardelegen",
     }
 
 

@@ -159,9 +159,7 @@ def truncated_jpeg() -> bytes:
 
 
 REFUSALS = [
-    pytest.param(
-        "bericht.jpg", b"Das ist kein Bild, nur Text.", "kein Bild im Format JPEG", id="text-named-jpg"
-    ),
+    pytest.param("bericht.jpg", b"Das ist kein Bild, nur Text.", "kein Bild im Format JPEG", id="text-named-jpg"),
     pytest.param("gruppe.exe", image_bytes("PNG"), "Dateiname endet nicht auf", id="png-named-exe"),
     pytest.param("gruppe.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "Dateiname", id="svg"),
     pytest.param(
@@ -249,7 +247,9 @@ def admin_report_form(client, report):
         ("treffen.jpg", b"kein Bild, nur Text", False),
     ],
 )
-def test_photos_uploaded_in_the_admin_are_checked_and_re_encoded(client, demo_users, media_root, name, content, accepted):
+def test_photos_uploaded_in_the_admin_are_checked_and_re_encoded(
+    client, demo_users, media_root, name, content, accepted
+):
     from events.models import MeetingReport
 
     client.force_login(demo_users["programmbuero"])
@@ -258,12 +258,14 @@ def test_photos_uploaded_in_the_admin_are_checked_and_re_encoded(client, demo_us
     prefix = next(key for key in data if key.endswith("-TOTAL_FORMS")).removesuffix("-TOTAL_FORMS")
     data[f"{prefix}-TOTAL_FORMS"] = [str(int(data[f"{prefix}-TOTAL_FORMS"][0]) + 1)]
     row = int(data[f"{prefix}-TOTAL_FORMS"][0]) - 1
-    data.update({
-        f"{prefix}-{row}-alt_text": ["Gruppenbild"],
-        f"{prefix}-{row}-credit": ["Foto: Netzwerk"],
-        f"{prefix}-{row}-position": ["0"],
-        f"{prefix}-{row}-image": SimpleUploadedFile(name, content or camera_jpeg(), content_type="image/jpeg"),
-    })
+    data.update(
+        {
+            f"{prefix}-{row}-alt_text": ["Gruppenbild"],
+            f"{prefix}-{row}-credit": ["Foto: Netzwerk"],
+            f"{prefix}-{row}-position": ["0"],
+            f"{prefix}-{row}-image": SimpleUploadedFile(name, content or camera_jpeg(), content_type="image/jpeg"),
+        }
+    )
     before = MeetingPhoto.objects.count()
     response = client.post(change, data)
     if accepted:

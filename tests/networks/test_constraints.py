@@ -9,7 +9,8 @@ from django.db import IntegrityError, transaction
 from cities.models import City, Person, State
 from networks.models import Membership, Network, NetworkKind, NetworkStatus, Seat, SeatTerm, StatePartnership, SubGroup
 
-pytestmark = pytest.mark.django_db
+# These tests build their own towns and networks.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_directory")]
 
 
 @pytest.fixture

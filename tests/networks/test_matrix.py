@@ -46,8 +46,12 @@ def test_matrix_hides_the_federal_network_and_networks_without_listed_members(cl
     columns, _ = matrix(client.get(URL))
 
     assert columns == [
-        "Sachsen", "Landesnetzwerk Sachsen-Anhalt", "Regionalnetzwerk Anhalt", "Regionalnetzwerk Bayern",
-        "Austausch Coburg – Kronach", "Austauschkreis Stendal–Lemgo–Parchim–Gardelegen",
+        "Sachsen",
+        "Landesnetzwerk Sachsen-Anhalt",
+        "Regionalnetzwerk Anhalt",
+        "Regionalnetzwerk Bayern",
+        "Austausch Coburg – Kronach",
+        "Austauschkreis Stendal–Lemgo–Parchim–Gardelegen",
         "Tandem Wittenberg–Radebeul–Cottbus",
     ]
     assert result_count(client.get(URL)) == "23 Städte × 7 Netzwerke"
@@ -58,7 +62,8 @@ def test_matrix_ticks_exactly_the_current_memberships(client, demo):
     stendal = dict(zip(columns, rows["Hansestadt Stendal"], strict=True))
 
     assert [name for name, member in stendal.items() if member] == [
-        "Landesnetzwerk Sachsen-Anhalt", "Austauschkreis Stendal–Lemgo–Parchim–Gardelegen",
+        "Landesnetzwerk Sachsen-Anhalt",
+        "Austauschkreis Stendal–Lemgo–Parchim–Gardelegen",
     ]
     assert sum(sum(cells) for cells in rows.values()) == 55 - 23  # every membership but the federal ones
 
@@ -74,7 +79,7 @@ def test_a_former_membership_is_not_ticked(client, demo):
         network__slug="landesnetzwerk-engagierte-staedte-sachsen-anhalt", city__slug="naumburg-saale"
     ).update(until="2025-12-31")
 
-    columns, rows = matrix(client.get(URL))
+    _columns, rows = matrix(client.get(URL))
 
     assert "Naumburg (Saale)" in rows
     assert not any(rows["Naumburg (Saale)"])
@@ -86,7 +91,13 @@ def test_filtering_by_state_keeps_its_towns_and_their_networks(client, demo):
 
     assert columns == ["Regionalnetzwerk Bayern", "Austausch Coburg – Kronach"]
     assert set(rows) == {
-        "Puchheim", "Ingolstadt", "Eichstätt", "Neumarkt i.d.OPf.", "Markt Holzkirchen", "Coburg", "Kronach",
+        "Puchheim",
+        "Ingolstadt",
+        "Eichstätt",
+        "Neumarkt i.d.OPf.",
+        "Markt Holzkirchen",
+        "Coburg",
+        "Kronach",
         "Kaufbeuren",
     }
     assert rows["Ingolstadt"] == [True, False]
@@ -98,7 +109,8 @@ def test_filtering_by_kind_chooses_the_columns(client, demo):
     columns, rows = matrix(client.get(URL + "?art=tandem"))
 
     assert columns == [
-        "Austausch Coburg – Kronach", "Austauschkreis Stendal–Lemgo–Parchim–Gardelegen",
+        "Austausch Coburg – Kronach",
+        "Austauschkreis Stendal–Lemgo–Parchim–Gardelegen",
         "Tandem Wittenberg–Radebeul–Cottbus",
     ]
     assert len(rows) == 23
@@ -132,7 +144,8 @@ def test_matrix_headers_link_to_network_and_town_pages(client, demo):
     table = page(client.get(URL + "?land=sachsen")).one("table")
 
     assert table.one("thead").links() == [
-        "/netzwerke/engagierte-staedte-sachsen/", "/netzwerke/tandem-wittenberg-radebeul-cottbus/",
+        "/netzwerke/engagierte-staedte-sachsen/",
+        "/netzwerke/tandem-wittenberg-radebeul-cottbus/",
     ]
     assert table.one("tbody").links() == ["/staedte/radebeul/", "/staedte/weisswasser-ol/"]
 
@@ -176,7 +189,8 @@ def test_the_matrix_shows_twelve_networks_at_a_time_and_pages_through_the_others
     assert len(second_columns) == 12 and not set(second_columns) & set(columns)
     assert set(second_rows) == set(rows)
     assert page(second).one("nav", class_="column-pagination").links() == [
-        "?land=sachsen-anhalt&spalten=1", "?land=sachsen-anhalt&spalten=3",
+        "?land=sachsen-anhalt&spalten=1",
+        "?land=sachsen-anhalt&spalten=3",
     ]
 
 

@@ -41,7 +41,7 @@ def test_network_list_shows_all_networks_sorted_by_kind(client, demo):
 
     assert response.status_code == 200
     assert result_count(response) == "10 Netzwerke"
-    assert list(cards)[0] == "bundesnetzwerk-engagierte-stadt"
+    assert next(iter(cards)) == "bundesnetzwerk-engagierte-stadt"
     assert list(cards)[-1] == "engagierte-staedte-hochschulen"
 
 
@@ -69,12 +69,24 @@ def test_a_network_card_shows_kind_status_and_states(client, demo):
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("?art=tandem", {"austausch-coburg-kronach", "austauschkreis-stendal-lemgo-parchim-gardelegen",
-                         "tandem-wittenberg-radebeul-cottbus"}),
+        (
+            "?art=tandem",
+            {
+                "austausch-coburg-kronach",
+                "austauschkreis-stendal-lemgo-parchim-gardelegen",
+                "tandem-wittenberg-radebeul-cottbus",
+            },
+        ),
         ("?land=bayern", {"regionalnetzwerk-engagierte-stadt-bayern", "austausch-coburg-kronach"}),
-        ("?land=sachsen-anhalt", {"landesnetzwerk-engagierte-staedte-sachsen-anhalt", "regionalnetzwerk-anhalt",
-                                  "austauschkreis-stendal-lemgo-parchim-gardelegen",
-                                  "tandem-wittenberg-radebeul-cottbus"}),
+        (
+            "?land=sachsen-anhalt",
+            {
+                "landesnetzwerk-engagierte-staedte-sachsen-anhalt",
+                "regionalnetzwerk-anhalt",
+                "austauschkreis-stendal-lemgo-parchim-gardelegen",
+                "tandem-wittenberg-radebeul-cottbus",
+            },
+        ),
         ("?status=forming", {"engagierte-staedte-sachsen"}),
         ("?land=hessen&art=regional", {"regionalnetzwerk-metropolregion-rhein-neckar"}),
         ("?art=federal&art=thematic", {"bundesnetzwerk-engagierte-stadt", "engagierte-staedte-hochschulen"}),
@@ -110,10 +122,13 @@ def test_network_filter_chips_remove_one_value(client, demo):
     found = chips(client.get("/netzwerke/?art=tandem&art=regional&land=bayern"))
 
     assert set(found) == {
-        "Art: Regionalnetzwerk", "Art: Tandem oder Austauschkreis", "Bundesland: Bayern",
+        "Art: Regionalnetzwerk",
+        "Art: Tandem oder Austauschkreis",
+        "Bundesland: Bayern",
     }
     assert parse_qs(urlsplit(found["Art: Tandem oder Austauschkreis"]).query) == {
-        "art": ["regional"], "land": ["bayern"],
+        "art": ["regional"],
+        "land": ["bayern"],
     }
 
 
@@ -234,8 +249,11 @@ def test_network_page_lists_campaigns_with_their_towns(client, demo):
     assert set(items) == {"Glücksbringer", "Förderprojekt Regionalnetzwerk Anhalt"}
     assert "Evelin Kögel" in items["Glücksbringer"].text
     assert sorted(items["Glücksbringer"].links()) == [
-        "/staedte/aken-elbe/", "/staedte/bitterfeld-wolfen/", "/staedte/dessau-rosslau/",
-        "/staedte/graefenhainichen/", "/staedte/wittenberg/",
+        "/staedte/aken-elbe/",
+        "/staedte/bitterfeld-wolfen/",
+        "/staedte/dessau-rosslau/",
+        "/staedte/graefenhainichen/",
+        "/staedte/wittenberg/",
     ]
     assert "September 2022 bis Juni 2023" in items["Förderprojekt Regionalnetzwerk Anhalt"].text
 
@@ -270,7 +288,7 @@ def test_a_draft_report_is_not_listed_on_the_network_page(client, demo):
     root = page(client.get(LANDESNETZWERK))
 
     assert root.section("berichte").links() == ["/treffen/kooperationsgespraeche-lagfa-sachsen-anhalt-2025/"]
-    founding = [li for li in root.section("treffen").find_all("li") if "Gründungstreffen" in li.text][0]
+    founding = next(li for li in root.section("treffen").find_all("li") if "Gründungstreffen" in li.text)
     assert "Bericht" not in founding.text
 
 

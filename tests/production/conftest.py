@@ -46,7 +46,7 @@ from tests.production.harness import (
     tail,
 )
 
-# --- figures for the terminal summary ------------------------------------------------------------
+# --- figures for the terminal summary (printed by tests/conftest.py) ------------------------------------------------------------
 
 
 @pytest.fixture
@@ -55,12 +55,22 @@ def figures():
     return FIGURES.append
 
 
-def pytest_terminal_summary(terminalreporter):
-    if FIGURES:
-        mode = "full (RELIABILITY_FULL=1)" if FULL else "short"
-        terminalreporter.section(f"production profile: measured figures, {mode} mode")
-        for line in FIGURES:
-            terminalreporter.write_line(line)
+FIGURE_PROPERTY = "production figure (full mode)" if FULL else "production figure (short mode)"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Hand the figures measured so far to the test's report: with pytest-xdist the figures arise
+    in a worker, and only reports reach the process that prints the summary (tests/conftest.py)."""
+    report = yield
+    reported = item.config.stash.setdefault(_REPORTED, [0])
+    for line in FIGURES[reported[0] :]:
+        report.user_properties.append((FIGURE_PROPERTY, line))
+    reported[0] = len(FIGURES)
+    return report
+
+
+_REPORTED = pytest.StashKey()
 
 
 def _interrupt(signum, frame):

@@ -51,7 +51,7 @@ OFFICE_PASSWORD = secrets.token_urlsafe(18)
 FAULT_FUNCTION = "engagiert_test_fault"
 FAULT_COUNTER = "engagiert_test_fault_fired"
 
-# Lines for the terminal summary (conftest.py prints them at the end of the run).
+# Lines for the terminal summary (conftest.py hands them to the test reports; tests/conftest.py prints them).
 FIGURES: list[str] = []
 
 

@@ -99,7 +99,7 @@ def test_town_saved_with_new_memberships_in_the_admin(live_site, site_db, office
     def submit():
         form, data = office.form(url, "memberships-TOTAL_FORMS")
         total = int(data["memberships-TOTAL_FORMS"][0])
-        for offset, (network, note) in enumerate(zip(networks, ["Erste neue", "Zweite neue"])):
+        for offset, (network, note) in enumerate(zip(networks, ["Erste neue", "Zweite neue"], strict=False)):
             index = total + offset
             data.update(inline_row(form, "memberships", index))
             data[f"memberships-{index}-network"] = [str(network)]

@@ -29,8 +29,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             self.style.SUCCESS(
-                f"Neu angelegt: {counts['created']}, geändert: {counts['updated']}, "
-                f"unverändert: {counts['unchanged']}."
+                f"Neu angelegt: {counts['created']}, geändert: {counts['updated']}, unverändert: {counts['unchanged']}."
             )
         )
         if options["with_users"]:
