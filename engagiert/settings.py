@@ -188,6 +188,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 # Keep failures only, not a log of every successful login with address and browser (data economy).
 AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False  # no "AXES: BEGIN …" banner at the start of every command
 
 # E-mail (password reset links). Django 6.1 configures mail with MAILERS; the older EMAIL_* settings
 # are deprecated there, so the usual EMAIL_* environment variables feed the SMTP mailer's options.
@@ -366,6 +367,9 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Django's default configuration gives the "django" logger a console handler of its own (with
+    # DEBUG) besides the root's, so every line came twice; its records go to the root only.
+    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
 }
 
 if RUNNING_TESTS:

@@ -46,6 +46,9 @@ def restore_committed_demo() -> None:
     """
     importlib.import_module("cities.migrations.0002_states").create_states(apps, None)
     load_committed_demo()
+    # Playwright's event loop gives the browser tests a context of their own, with connections of
+    # their own: closed here, they cannot keep the test database from being dropped at the end.
+    connections.close_all()
 
 
 def pytest_terminal_summary(terminalreporter):

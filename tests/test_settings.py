@@ -110,3 +110,14 @@ def test_pages_are_german(client, demo):
     response = client.get("/")
     assert response.status_code == 200
     assert '<html lang="de">' in response.content.decode()
+
+
+def test_a_development_command_prints_each_log_line_once_and_no_banner(tmp_path):
+    """`make run`'s console: Django's warning about a missing page appears once (Django's own
+    console handler no longer prints it beside the root's), and django-axes prints no banner."""
+    script = "from django.test import Client\nClient(HTTP_HOST='localhost').get('/gibt-es-nicht/')\n"
+    env = {"DEBUG": "true", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    result = run_manage("shell", "--no-imports", "-c", script, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("Not Found: /gibt-es-nicht/") == 1, result.stderr
+    assert "AXES" not in result.stdout + result.stderr

@@ -7,13 +7,17 @@ the database equal to the file for every record the file names. Records the file
 not name are left alone. Everything runs in one transaction: each object passes its
 field validation and `clean()` before it is saved, the database enforces the unique and
 check constraints, and any error rolls the whole load back.
+
+The change history gets one entry per created or changed object, with its final values and
+links, written in bulk at the end of the load (django-simple-history's signals would write
+an entry, and read the links, at every single save).
 """
 
 from __future__ import annotations
 
 import datetime
 import tomllib
-from collections import Counter
+from collections import Counter, defaultdict
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -21,6 +25,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
+from simple_history.utils import get_m2m_field_name
 
 from cities.models import City, Organization, Person, State
 from engagiert.caching import directory_changed
@@ -206,6 +212,7 @@ def load_demo(stdout=None, path: Path | None = None) -> dict[str, int]:
     loader = _Loader(data)
     with transaction.atomic():
         loader.run()
+        loader.write_history()
         directory_changed()
     summary = loader.summary()
     if stdout is not None:
@@ -221,6 +228,8 @@ class _Loader:
         self.section_counts: Counter[str] = Counter()
         # Each object is counted once, with the strongest thing that happened to it.
         self.outcomes: dict[tuple[type, int], str] = {}
+        # The objects this run wrote (saved or relinked), for the change history.
+        self.written: dict[tuple[type, int], models.Model] = {}
         self.cache: dict[tuple, dict[tuple, models.Model]] = {}
         self.states = {state.code: state for state in State.objects.all()}
         self.organizations: dict[str, Organization] = {}
@@ -492,11 +501,13 @@ class _Loader:
         # validating them here as well would cost queries per object and double the loading time.
         try:
             obj.full_clean(validate_unique=False, validate_constraints=False)
+            obj.skip_history_when_saving = True  # written in bulk by write_history()
             obj.save()
         except (ValidationError, IntegrityError) as error:
             raise DemoDataError(f"{model.__name__} {lookup}: {error}") from error
         existing[key] = obj
         self.record(obj, outcome)
+        self.written[type(obj), obj.pk] = obj
         return obj
 
     def existing(self, model: type[models.Model], key_names: tuple[str, ...]) -> dict[tuple, models.Model]:
@@ -510,6 +521,7 @@ class _Loader:
 
     def set_m2m(self, obj: models.Model, name: str, targets: list[models.Model]) -> None:
         manager = getattr(obj, name)
+        obj.skip_history_when_saving = True  # written in bulk by write_history()
         if self.outcomes.get((type(obj), obj.pk)) == "created":
             # A new object has no links yet, so there is nothing to read or remove.
             if targets:
@@ -518,6 +530,43 @@ class _Loader:
         if set(manager.values_list("pk", flat=True)) != {target.pk for target in targets}:
             manager.set(targets)
             self.record(obj, "updated")
+            self.written[type(obj), obj.pk] = obj
+
+    # --- change history -----------------------------------------------------------
+
+    def write_history(self) -> None:
+        """One history entry per object this run created ("+") or changed ("~"), in bulk."""
+        groups: dict[tuple[type, bool], list[models.Model]] = defaultdict(list)
+        for key, obj in self.written.items():
+            del obj.skip_history_when_saving
+            groups[type(obj), self.outcomes[key] == "updated"].append(obj)
+        now = timezone.now()
+        for (model, update), objs in groups.items():
+            attribute = getattr(model._meta, "simple_history_manager_attribute", None)
+            if attribute is None:
+                continue
+            history = getattr(model, attribute)
+            entries = history.bulk_history_create(objs, update=update, default_date=now)
+            self.write_link_history(history.model, entries, objs)
+
+    @staticmethod
+    def write_link_history(history_model, entries: list[models.Model], objs: list[models.Model]) -> None:
+        """The links of tracked many-to-many fields as they stand, for each new history entry
+        (what simple-history records per save), with one read and one write per field."""
+        for field in getattr(history_model, "_history_m2m_fields", ()):
+            through = field.remote_field.through
+            own = get_m2m_field_name(field)
+            foreign_keys = [f.name for f in through._meta.fields if isinstance(f, models.ForeignKey)]
+            names = [f.name for f in through._meta.fields]
+            rows = defaultdict(list)
+            for row in through.objects.filter(**{f"{own}__in": objs}).select_related(*foreign_keys):
+                rows[getattr(row, f"{own}_id")].append(row)
+            link_history = HistoricalRecords.m2m_models[field]
+            link_history.objects.bulk_create(
+                link_history(history=entry, **{name: getattr(row, name) for name in names})
+                for entry, obj in zip(entries, objs, strict=True)
+                for row in rows[obj.pk]
+            )
 
     def record(self, obj: models.Model, outcome: str) -> None:
         key = (type(obj), obj.pk)

@@ -5,6 +5,7 @@ Chromium is never downloaded: the tests use /usr/bin/chromium (or $CHROMIUM), wh
 REQUIRE_BROWSER_TESTS is set (as in CI), in which case they fail.
 """
 
+import contextlib
 import os
 import shutil
 import threading
@@ -44,37 +45,35 @@ def pytest_collection_modifyitems(config, items):
         item.add_marker(skip)
 
 
-class OneAppCallAtATime(ThreadedWSGIServer):
+class BrowserLiveServer(ThreadedWSGIServer):
     """The live server, serving one request at a time when its threads share a connection,
-    and leaving the shared connection to the thread that owns it.
+    and holding no database connection between requests.
 
     On in-memory SQLite every request thread uses the test's own sqlite3 connection, and a
     browser asks in parallel (the results, the network picker, the map): two queries at once
     on one connection fail with "bad parameter or other API misuse". Sockets are still
     accepted and read in parallel (an idle connection Chromium opened ahead of time blocks
     nothing); only the application, including reading its response, runs under a lock.
+
+    Django closes a request thread's connections only when its socket closes, and Chromium
+    keeps sockets open: on PostgreSQL an idle kept-alive thread held a session that stopped
+    the test database from being dropped at the end of the run. Each thread's own connections
+    are therefore closed after every response; the shared SQLite connection belongs to the
+    test thread and is never closed here (closing it from a request thread after the live
+    server stopped sharing it raised "DatabaseWrapper objects created in a thread can only be
+    used in that same thread").
     """
 
     def _close_connections(self):
-        """Close the request thread's own connections, never the shared ones.
-
-        Django closes every connection when a request's socket closes. The shared in-memory
-        SQLite connection belongs to the test thread: Chromium may close a kept-alive socket
-        after the live server has stopped sharing it, and closing it then raised in the
-        request thread ("DatabaseWrapper objects created in a thread can only be used in
-        that same thread").
-        """
         shared = set(self.connections_override or ())
         for connection in connections.all(initialized_only=True):
             if connection.alias not in shared:
                 connection.close()
 
     def set_app(self, application):
-        if not self.connections_override:
-            return super().set_app(application)
-        lock = threading.Lock()
+        lock = threading.Lock() if self.connections_override else contextlib.nullcontext()
 
-        def one_at_a_time(environ, start_response):
+        def serve(environ, start_response):
             with lock:
                 response = application(environ, start_response)
                 try:
@@ -82,13 +81,14 @@ class OneAppCallAtATime(ThreadedWSGIServer):
                 finally:
                     if hasattr(response, "close"):
                         response.close()
+                    self._close_connections()
 
-        return super().set_app(one_at_a_time)
+        return super().set_app(serve)
 
 
 @pytest.fixture(scope="session", autouse=True)
-def serial_live_server_on_shared_connections():
-    with mock.patch.object(LiveServerThread, "server_class", OneAppCallAtATime):
+def browser_live_server():
+    with mock.patch.object(LiveServerThread, "server_class", BrowserLiveServer):
         yield
 
 

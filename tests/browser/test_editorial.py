@@ -73,7 +73,8 @@ def test_a_spokesperson_writes_previews_illustrates_and_publishes_a_report(brows
     expect(page.locator(".flash-messages")).to_contain_text("Foto wurde hinzugefügt")
     thumbnail = page.get_by_role("img", name="Die Teilnehmenden vor dem Landtag")
     expect(thumbnail).to_be_visible()
-    assert thumbnail.evaluate("img => img.naturalWidth") == 480
+    # Visible is not yet decoded: wait for the picture itself before measuring it.
+    assert thumbnail.evaluate("img => img.decode().then(() => img.naturalWidth)") == 480
 
     page.screenshot(path=SCREENSHOTS / "redaktion-bericht-1280.png", full_page=True)
     page.set_viewport_size({"width": 360, "height": 800})
