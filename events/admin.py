@@ -172,14 +172,14 @@ class MeetingPhotoInline(ScopedTabularInline):
 
 @admin.register(MeetingReport)
 class MeetingReportAdmin(DirectoryAdmin):
-    list_display = ["meeting_column", "status", "published_at", "author", "photo_count", "updated_at"]
+    list_display = ["meeting_column", "status", "published_at", "author", "photo_count", "modified_at"]
     list_display_links = ["meeting_column"]
     list_filter = ["status", "meeting__kind", ("meeting__networks", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["meeting", "author"]
     search_fields = ["meeting__title", "lead", "body", "author__name"]
     date_hierarchy = "published_at"
     autocomplete_fields = ["meeting", "author"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["created_at", "modified_at"]
     inlines = [MeetingPhotoInline]
     actions = ["publish_reports", "withdraw_reports"]
     fieldsets = [
@@ -189,7 +189,7 @@ class MeetingReportAdmin(DirectoryAdmin):
             "Nächstes Treffen",
             {"fields": [("next_meeting_on", "next_meeting_precision"), "next_meeting_note"]},
         ),
-        ("Verlauf", {"fields": ["created_at", "updated_at"]}),
+        ("Verlauf", {"fields": ["created_at", "modified_at"]}),
     ]
 
     def get_queryset(self, request):

@@ -42,7 +42,7 @@ class ReportFeed(Feed):
         return item.published_at
 
     def item_updateddate(self, item):
-        return item.updated_at
+        return item.modified_at
 
     def item_author_name(self, item):
         return item.author.display_name if item.author else None

@@ -217,10 +217,10 @@ class MeetingReport(VersionedModel):
     status = models.CharField("Status", max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
     published_at = models.DateTimeField("Veröffentlicht am", null=True, blank=True)
     created_at = models.DateTimeField("Angelegt am", auto_now_add=True)
-    updated_at = models.DateTimeField("Geändert am", auto_now=True)
+    modified_at = models.DateTimeField("Geändert am", auto_now=True, db_index=True)
 
     objects = MeetingReportQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["modified_at"])
 
     class Meta:
         verbose_name = "Bericht"

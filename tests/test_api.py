@@ -445,7 +445,7 @@ def test_a_report_withdrawn_after_publication_is_gone_for_readers_who_copied_it(
 
     stub = get(client, url)
     assert stub == {"id": url, "type": "MeetingReport", "deleted": True, "modified": stub["modified"]}
-    assert datetime.datetime.fromisoformat(stub["modified"]) >= report.updated_at - datetime.timedelta(seconds=1)
+    assert datetime.datetime.fromisoformat(stub["modified"]) >= report.modified_at - datetime.timedelta(seconds=1)
     assert get(client, f"/api/reports/?{since}")["data"] == [stub]
     assert url not in ids(all_items(client, "/api/reports/?limit=100"))
     later = QueryDict.fromkeys(["modified_since"], timezone.now().isoformat()).urlencode()
