@@ -4,7 +4,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/engagiert_bench_large python bench/data.py large [--fresh]
 
 `demo` holds the demo network (`load_demo`); `large` holds the demo network plus a large
-synthetic directory (`engagiert.demo.synthetic.generate_directory`: 10,000 towns, 1,000
+synthetic directory (`demo.synthetic.generate_directory`: 10,000 towns, 1,000
 networks, 100,000 memberships, 50,000 meetings).
 
 Building the large database takes a minute or two, so it is kept between runs: each
@@ -41,9 +41,9 @@ COUNTED_TABLES = {
 
 
 def recipe(kind: str) -> dict:
-    files = [ROOT / "engagiert/demo/network.toml"]
+    files = [ROOT / "demo/network.toml"]
     if kind == "large":
-        files.append(ROOT / "engagiert/demo/synthetic.py")
+        files.append(ROOT / "demo/synthetic.py")
     digest = hashlib.sha256(b"".join(path.read_bytes() for path in files)).hexdigest()[:16]
     return {"kind": kind, "sources": digest, "directory": LARGE if kind == "large" else None}
 
@@ -145,8 +145,8 @@ def main() -> None:
         print(f"{name}: kept ({summary(state['counts'])}); --fresh builds it anew")
         return
 
-    from engagiert.demo.loader import load_demo
-    from engagiert.demo.synthetic import generate_directory
+    from demo.loader import load_demo
+    from demo.synthetic import generate_directory
 
     started = time.monotonic()
     load_demo()

@@ -165,7 +165,7 @@ class Report:
                 "starts a cluster of its own, and builds two databases: `engagiert_bench_demo` (the demo",
                 "network) and `engagiert_bench_large` (the demo network plus 10,000 synthetic towns in",
                 "1,000 networks with 100,000 memberships and 50,000 meetings, made by",
-                "`engagiert.demo.synthetic.generate_directory`; kept between runs). It serves the large",
+                "`demo.synthetic.generate_directory`; kept between runs). It serves the large",
                 "directory with the production profile three times over gunicorn: with the page cache,",
                 "without it (`PAGE_CACHE=off`), and, as the baseline, a bare Django project",
                 '(`bench/hello.py`: one view answering "Hallo", no apps, no middleware) with the same',

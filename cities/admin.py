@@ -12,9 +12,8 @@ from django.utils.html import format_html
 
 from cities.models import City, Organization, Person, State
 from cities.resources import CityResource, OfficeImportMixin, PersonResource
-from engagiert.admin import DirectoryAdmin, ScopedTabularInline
-from engagiert.text import german_slugify
-from networks.models import Membership
+from core.admin import DirectoryAdmin
+from core.text import german_slugify
 
 
 def browser_slug(value: str, max_length: int | None = None) -> str:
@@ -103,19 +102,6 @@ class StateAdmin(DirectoryAdmin):
         return False
 
 
-class CityMembershipInline(ScopedTabularInline):
-    model = Membership
-    fk_name = "city"
-    extra = 0
-    fields = ["network", "role", "since", "since_precision", "until", "subgroup", "note"]
-    autocomplete_fields = ["network", "subgroup"]
-    verbose_name = "Mitgliedschaft in einem Netzwerk"
-    verbose_name_plural = "Mitgliedschaften in Netzwerken"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("network", "subgroup__network")
-
-
 class CityForm(GermanSlugForm):
     slug_source_field = "name"
 
@@ -143,7 +129,8 @@ class CityAdmin(OfficeImportMixin, DirectoryAdmin):
     ordering = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["state", "coordinating_organization"]
-    inlines = [CityMembershipInline]
+    # networks/admin.py adds the town's memberships (networks build on towns).
+    inlines = []
     list_per_page = 50
 
     def get_fieldsets(self, request, obj=None):
@@ -166,11 +153,7 @@ class CityAdmin(OfficeImportMixin, DirectoryAdmin):
         )
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(current_network_count=Count("memberships", filter=Q(memberships__until__isnull=True)))
-        )
+        return super().get_queryset(request).with_current_network_count()
 
     def get_search_results(self, request, queryset, search_term):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)

@@ -12,8 +12,9 @@ from django.db.models.functions import Cast, Coalesce, Floor
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from engagiert.locking import VersionedModel
-from engagiert.text import fold, german_slugify
+from core.locking import VersionedModel
+from core.subqueries import row_count
+from core.text import fold, german_slugify
 
 PROGRAMME_START_YEAR = 2015
 
@@ -250,9 +251,8 @@ class CityQuerySet(SearchableQuerySet):
         return self.filter(pk__in=self._current_memberships().filter(network__kind__in=kinds).values("city_id"))
 
     def _current_memberships(self):
-        from networks.models import Membership
-
-        return Membership.objects.current()
+        """Current memberships in networks, reached through the reverse relation (networks builds on cities)."""
+        return self.model._meta.get_field("memberships").related_model.objects.current()
 
     def of_size(self, size_class: str):
         low, high = SIZE_CLASS_BOUNDS[SizeClass(size_class)]
@@ -266,16 +266,16 @@ class CityQuerySet(SearchableQuerySet):
     def with_state(self):
         return self.select_related("state", "coordinating_organization")
 
-    def with_current_networks(self):
-        from networks.models import Membership, kind_order
+    def with_current_network_count(self):
+        """Each town with `current_network_count`, the number of networks it belongs to now."""
+        return self.annotate(current_network_count=row_count(self._current_memberships(), "city"))
 
+    def with_current_networks(self):
+        """Each town's current memberships as `current_memberships`, networks in their kind order."""
         return self.prefetch_related(
             models.Prefetch(
                 "memberships",
-                queryset=Membership.objects.current()
-                .select_related("network")
-                .alias(kind_order=kind_order("network__kind"))
-                .order_by("kind_order", "network__name"),
+                queryset=self._current_memberships().select_related("network").in_network_order(),
                 to_attr="current_memberships",
             )
         )
@@ -344,7 +344,7 @@ CLUSTER_SIZES = ((4, "s"), (19, "m"), (99, "l"), (math.inf, "xl"))
 
 
 class MapPoints(list):
-    """Points for `engagiert.maps.render_germany_map`; `clustered` when cells stand for several towns."""
+    """Points for `core.maps.render_germany_map`; `clustered` when cells stand for several towns."""
 
     def __init__(self, iterable=(), *, clustered: bool = False):
         super().__init__(iterable)

@@ -28,8 +28,8 @@ from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV
 
 from cities.models import City, CityKind, CoordinationModel, Organization, Person, Sector, State
-from engagiert import permissions
-from engagiert.text import german_slugify
+from core import permissions
+from core.text import german_slugify
 
 # --- the file ---------------------------------------------------------------------------------------
 
@@ -323,7 +323,7 @@ class PersonResource(DirectoryResource):
 
 
 class OfficeImportMixin(ImportMixin):
-    """CSV import in the admin, for the programme office only (`engagiert.permissions.may_import`)."""
+    """CSV import in the admin, for the programme office only (`core.permissions.may_import`)."""
 
     import_formats = [GermanCSV]
 

@@ -75,10 +75,17 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "corsheaders",
-    "engagiert",
+    # The ground floor, the domain apps from the bottom up, then what combines them
+    # (docs/architecture.md).
+    "core",
     "cities",
     "networks",
     "events",
+    "public",
+    "editorial",
+    "accounts",
+    "records",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -90,10 +97,10 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages leave compressed; static files come precompressed from WhiteNoise.
     "django.middleware.gzip.GZipMiddleware",
-    # Anonymous public pages from the cache, with ETag/Last-Modified (engagiert/caching.py). A hit
+    # Anonymous public pages from the cache, with ETag/Last-Modified (core/caching.py). A hit
     # is answered here, before sessions, CSRF and messages; the stored page keeps the headers the
     # middleware below added when it was rendered (CSP, X-Frame-Options, Vary).
-    "engagiert.caching.PageCacheMiddleware",
+    "core.caching.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -122,7 +129,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
-            "builtins": ["django.contrib.humanize.templatetags.humanize", "engagiert.templatetags.site"],
+            "builtins": ["django.contrib.humanize.templatetags.humanize", "core.templatetags.site"],
         },
     },
 ]
@@ -167,12 +174,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Accounts (engagiert/accounts.py, templates/registration/): German addresses; after login, the start page of the role.
+# Accounts (accounts/views.py, templates/registration/): German addresses; after login, the start page of the role.
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "start"
 AUTHENTICATION_BACKENDS = [
     # Refuses every login while a username + address is locked out; must come first.
-    "engagiert.accounts.LoginThrottleBackend",
+    "accounts.backends.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 
@@ -218,7 +225,7 @@ LANGUAGES = [("de", "Deutsch")]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 # The site's own German wording comes first (the formal "Sie" in the CSV import, too).
-LOCALE_PATHS = [BASE_DIR / "engagiert" / "locale"]
+LOCALE_PATHS = [BASE_DIR / "core" / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -279,7 +286,7 @@ CACHES["pages"] = {
 # empty_trash` (run daily) removes older entries and the photo files only they refer to.
 TRASH_RETENTION_DAYS = env_int("TRASH_RETENTION_DAYS", 90)
 
-# The page cache (engagiert/caching.py): anonymous public pages, invalidated by every edit.
+# The page cache (core/caching.py): anonymous public pages, invalidated by every edit.
 # Off in development (template changes show at once) and in the test suite (query budgets
 # measure rendering); the cache's own tests switch it on.
 PAGE_CACHE = env_bool("PAGE_CACHE", not (DEBUG or RUNNING_TESTS))
@@ -288,7 +295,7 @@ PAGE_CACHE_SHARED_ALIAS = "default" if REDIS_URL else None
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 PAGE_CACHE_EXCLUDE = ("/admin/", "/redaktion/", "/media/", "/healthz", "/anmelden/", "/abmelden/", "/passwort-")
 
-# The open-data API (engagiert/api.py) may be read from any web page; nothing else of the site
+# The open-data API (public/api/base.py) may be read from any web page; nothing else of the site
 # sends CORS headers, and the API only answers GET, so no cookies or credentials are involved.
 CORS_URLS_REGEX = r"^/api/"
 CORS_ALLOW_ALL_ORIGINS = True

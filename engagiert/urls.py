@@ -5,10 +5,10 @@ from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 from django.views.static import serve
 
-from engagiert import views
-from engagiert.api import api
-from engagiert.api import unknown_address as api_unknown_address
-from engagiert.sitemaps import SITEMAPS
+from public import pages as views
+from public.api import api
+from public.api import unknown_address as api_unknown_address
+from public.sitemaps import SITEMAPS
 
 admin.site.site_header = "Engagierte Stadt – Verwaltung"
 admin.site.site_title = "Engagierte Stadt"
@@ -31,13 +31,14 @@ def media(request, path):
 urlpatterns = [
     path("", views.home, name="home"),
     path("suche/", views.search, name="search"),
-    path("", include("cities.urls")),
-    path("", include("networks.urls")),
-    path("", include("events.urls")),
+    path("", include("public.urls.towns")),
+    path("", include("public.urls.networks")),
+    path("", include("public.urls.meetings")),
+    path("redaktion/", include("editorial.urls")),
     path("impressum/", TemplateView.as_view(template_name="impressum.html"), name="impressum"),
     path("datenschutz/", TemplateView.as_view(template_name="datenschutz.html"), name="datenschutz"),
     # Log in and out, reset and change the password: /anmelden/, /abmelden/, /passwort-…/
-    path("", include("engagiert.accounts")),
+    path("", include("accounts.urls")),
     path("sitemap.xml", sitemaps.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"}, name="sitemap"),
     path("sitemap-<section>.xml", sitemaps.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
@@ -51,5 +52,5 @@ urlpatterns = [
     re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", media, name="media"),
 ]
 
-handler404 = "engagiert.views.page_not_found"
-handler500 = "engagiert.views.server_error"
+handler404 = "public.pages.page_not_found"
+handler500 = "public.pages.server_error"

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from cities.admin import GermanSlugForm
-from engagiert.admin import DirectoryAdmin, ScopedStackedInline, ScopedTabularInline
+from core.admin import DirectoryAdmin, ScopedStackedInline, ScopedTabularInline
 from events.forms import AdminPhotoForm
 from events.models import Meeting, MeetingPhoto, MeetingReport, ReportStatus
 

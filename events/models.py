@@ -10,9 +10,9 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from cities.models import City, Person, SearchableQuerySet
-from engagiert.dates import DatePrecision, format_period, period_end, period_start
-from engagiert.locking import VersionedModel
-from engagiert.text import fold, german_slugify
+from core.dates import DatePrecision, format_period, period_end, period_start
+from core.locking import VersionedModel
+from core.text import fold, german_slugify
 from networks.models import Network
 
 

@@ -3,11 +3,13 @@
 import datetime
 
 from django.contrib import admin
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, Prefetch
 from django.utils import timezone
 
-from cities.admin import GermanSlugForm
-from engagiert.admin import DirectoryAdmin, ScopedTabularInline
+from cities.admin import CityAdmin, GermanSlugForm
+from cities.models import City
+from core.admin import DirectoryAdmin, ScopedTabularInline
+from core.subqueries import row_count
 from networks.models import (
     Campaign,
     Membership,
@@ -144,9 +146,7 @@ class SubGroupAdmin(DirectoryAdmin):
 
     def get_queryset(self, request):
         return (
-            super()
-            .get_queryset(request)
-            .annotate(current_members=Count("memberships", filter=Q(memberships__until__isnull=True)))
+            super().get_queryset(request).annotate(current_members=row_count(Membership.objects.current(), "subgroup"))
         )
 
     @admin.display(description="Städte im Verzeichnis", ordering="current_members")
@@ -166,7 +166,7 @@ class CurrentMembershipFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "aktuell":
-            return queryset.filter(until__isnull=True)
+            return queryset.current()
         if self.value() == "beendet":
             return queryset.filter(until__isnull=False)
         return queryset
@@ -301,3 +301,29 @@ class StatePartnershipAdmin(DirectoryAdmin):
 
     def view_on_site(self, obj):
         return obj.state.get_absolute_url()
+
+
+# --- a town's admin page, with its memberships -----------------------------------------------------
+
+
+class CityMembershipInline(ScopedTabularInline):
+    model = Membership
+    fk_name = "city"
+    extra = 0
+    fields = ["network", "role", "since", "since_precision", "until", "subgroup", "note"]
+    autocomplete_fields = ["network", "subgroup"]
+    verbose_name = "Mitgliedschaft in einem Netzwerk"
+    verbose_name_plural = "Mitgliedschaften in Netzwerken"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("network", "subgroup__network")
+
+
+class CityWithMembershipsAdmin(CityAdmin):
+    """cities' admin of a town, plus the town's memberships in networks (kept by this app)."""
+
+    inlines = [*CityAdmin.inlines, CityMembershipInline]
+
+
+admin.site.unregister(City)
+admin.site.register(City, CityWithMembershipsAdmin)

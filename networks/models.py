@@ -1,17 +1,20 @@
 """Networks of member towns, their memberships and seats, and the states' partnerships."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from cities.models import City, Organization, Person, SearchableQuerySet, Sector, State
-from engagiert.dates import DatePrecision, format_period, period_start
-from engagiert.locking import VersionedModel
-from engagiert.subqueries import row_count
-from engagiert.text import fold, german_slugify
+from core.dates import DatePrecision, format_period, period_start
+from core.locking import VersionedModel
+from core.subqueries import row_count
+from core.text import fold, german_slugify
 
 
 class NetworkKind(models.TextChoices):
@@ -48,7 +51,7 @@ class NetworkQuerySet(SearchableQuerySet):
         """Each network with `member_count`, its current member towns: a subquery per network, not a
         join over all memberships, so it costs the same for a network of ten towns and of ten thousand
         and combines with other annotations and filters without multiplying rows."""
-        return self.annotate(member_count=row_count(Membership.objects.filter(until__isnull=True), "network"))
+        return self.annotate(member_count=row_count(Membership.objects.current(), "network"))
 
 
 class Network(VersionedModel):
@@ -187,7 +190,12 @@ class MembershipRole(models.TextChoices):
 
 class MembershipQuerySet(models.QuerySet):
     def current(self):
+        """Memberships that have not ended: the one place that says what "current" means."""
         return self.filter(until__isnull=True)
+
+    def in_network_order(self):
+        """By the network's kind (federal first, see `kind_order`), then by its name."""
+        return self.alias(kind_order=kind_order("network__kind")).order_by("kind_order", "network__name")
 
 
 class Membership(models.Model):
@@ -282,6 +290,14 @@ class Seat(models.Model):
         return f"{self.title} – {self.network}"
 
 
+class SeatTermQuerySet(models.QuerySet):
+    def running(self, today: datetime.date | None = None):
+        """Terms that run on `today`: elected (or without a known election date) and not ended."""
+        day = today or timezone.localdate()
+        elected = Q(elected_on__isnull=True) | Q(elected_on__lte=day)
+        return self.filter(elected, Q(term_ends_on__isnull=True) | Q(term_ends_on__gte=day))
+
+
 class SeatTerm(models.Model):
     seat = models.ForeignKey(Seat, verbose_name="Sitz", on_delete=models.CASCADE, related_name="terms")
     person = models.ForeignKey(Person, verbose_name="Person", on_delete=models.PROTECT, related_name="seat_terms")
@@ -292,6 +308,7 @@ class SeatTerm(models.Model):
     term_ends_on = models.DateField("Amtszeit endet", null=True, blank=True)
     note = models.CharField("Anmerkung", max_length=200, blank=True, help_text="z. B. „wiedergewählt“")
 
+    objects = SeatTermQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -34,7 +34,7 @@ def pytest_report_header(config):
 
 def load_committed_demo() -> None:
     """The demo network as it is right after `migrate` and `load_demo`, committed."""
-    from engagiert.demo.loader import load_demo
+    from demo.loader import load_demo
 
     load_demo()
 
@@ -109,7 +109,7 @@ def _fresh_caches():
 
 @pytest.fixture
 def demo(db):
-    """The demo directory from engagiert/demo/network.toml, as a first-time visitor sees it.
+    """The demo directory from demo/network.toml, as a first-time visitor sees it.
 
     The data is committed once per test database (see `django_db_setup`); this fixture gives the
     test its rolled-back transaction and names the dependency.
@@ -137,10 +137,10 @@ def _is_ours(model: type[models.Model]) -> bool:
 
 @pytest.fixture
 def demo_users(demo):
-    """The demo directory plus the example accounts of engagiert/demo/users.py, by username."""
+    """The demo directory plus the example accounts of demo/users.py, by username."""
     from django.contrib.auth import get_user_model
 
-    from engagiert.demo.users import load_demo_users
+    from demo.users import load_demo_users
 
     names = load_demo_users()
     return {user.username: user for user in get_user_model().objects.filter(username__in=names)}

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cities.models import City, CityKind, Organization, OrganizationKind, Person, Sector, State
-from engagiert.dates import DatePrecision
+from core.dates import DatePrecision
 from events.models import Meeting, MeetingPhoto, MeetingReport, ReportStatus
 from networks.models import (
     Campaign,

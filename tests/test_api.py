@@ -1,4 +1,4 @@
-"""The open-data API under /api/ (engagiert/api.py and the apps' api.py), with the demo data."""
+"""The open-data API under /api/ (public/api/base.py and the apps' api.py), with the demo data."""
 
 import datetime
 
@@ -6,14 +6,14 @@ import pytest
 from django.http import QueryDict
 from django.utils import timezone
 
-from cities.filters import CityFilterSet
 from cities.models import City, Person
-from engagiert.demo.synthetic import generate
-from engagiert.trash import delete_with_snapshot, restore
-from events.filters import MeetingFilterSet
+from core.trash import delete_with_snapshot, restore
+from demo.synthetic import generate
 from events.models import Meeting, MeetingReport, ReportStatus
-from networks.filters import NetworkFilterSet
 from networks.models import Network, StatePartnership
+from public.filters.meetings import MeetingFilterSet
+from public.filters.networks import NetworkFilterSet
+from public.filters.towns import CityFilterSet
 from tests.queries import request_cost
 
 pytestmark = pytest.mark.django_db

@@ -18,8 +18,8 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from engagiert.api import api
 from engagiert.wsgi import application
+from public.api.base import api
 
 # Parameters whose allowed values depend on the data (slugs of networks and towns).
 DATA_DEPENDENT = {"netzwerk", "stadt"}

@@ -22,12 +22,12 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from cities.models import City, Person, State
-from engagiert.apps import ensure_office_group
-from engagiert.backup import backup_models, is_empty, non_empty_reasons, write_backup
-from engagiert.models import DeletedEntry
-from engagiert.trash import delete_with_snapshot
+from core.models import DeletedEntry
+from core.permissions import ensure_office_group
+from core.trash import delete_with_snapshot
 from events.models import Meeting, MeetingPhoto
 from networks.models import Network
+from records.backup import backup_models, is_empty, non_empty_reasons, write_backup
 
 PHOTO = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
 
@@ -38,8 +38,8 @@ def create_states():
 
 def fill(demo_user_names=True):
     """The demo directory, its accounts, some history, a Papierkorb entry, a photo and an admin log entry."""
-    from engagiert.demo.loader import load_demo
-    from engagiert.demo.users import load_demo_users
+    from demo.loader import load_demo
+    from demo.users import load_demo_users
 
     create_states()
     ensure_office_group(sender=None)

@@ -1,4 +1,4 @@
-"""The page cache (engagiert/caching.py): fast for anonymous visitors, never stale after an edit.
+"""The page cache (core/caching.py): fast for anonymous visitors, never stale after an edit.
 
 These tests switch the cache on (the rest of the suite measures uncached rendering) and run
 in real transactions, because the directory's token changes when an edit commits.
@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cities.models import City
-from engagiert.caching import current_version
+from core.caching import current_version
 from events.models import Meeting, MeetingReport, ReportStatus
 from networks.models import Network
 from tests.events.test_editorial import create_autumn_meeting, report_data
@@ -100,7 +100,7 @@ def test_a_hit_needs_no_separate_health_check_of_the_connection(client, demo, he
 def test_a_connection_the_database_dropped_is_replaced_by_the_token_query(client, demo, health_checked, monkeypatch):
     from django.db import OperationalError
 
-    from engagiert import caching
+    from core import caching
 
     fetch(client, TOWN)
     transaction.get_connection().health_check_done = False
@@ -184,7 +184,7 @@ def test_publishing_a_report_in_the_editorial_area_is_visible_on_the_next_reques
     fetch(client, "/")
 
     editor = signed_in(demo_users["sprecherin-sachsen-anhalt"])
-    url = reverse("events:editorial_report", args=[meeting.slug])
+    url = reverse("editorial:report", args=[meeting.slug])
     draft = {**report_data(MeetingReport(), body="**Herbstbericht in Stichworten**"), "seen_version": ""}
     assert editor.post(url, draft).status_code == 302
     assert "Herbstbericht in Stichworten" not in fetch(client, meeting_url).content.decode()  # a draft stays private
@@ -250,7 +250,7 @@ def test_errors_and_private_pages_are_never_stored(client, demo):
 def test_pages_depend_on_the_day(client, demo, monkeypatch):
     first = fetch(client, "/treffen/")
     tomorrow = datetime.date.today() + datetime.timedelta(days=1)
-    monkeypatch.setattr("engagiert.caching.timezone.localdate", lambda: tomorrow)
+    monkeypatch.setattr("core.caching.timezone.localdate", lambda: tomorrow)
     second = fetch(client, "/treffen/")
     assert second["X-Cache"] == "miss"
     assert second["ETag"] != first["ETag"]

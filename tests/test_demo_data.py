@@ -9,7 +9,7 @@ from django.apps import apps
 from django.core.management import call_command
 
 from cities.models import City, CityKind, CoordinationModel, Organization, Person, Sector
-from engagiert.demo.loader import DATA_FILE, DemoDataError, load_demo
+from demo.loader import DATA_FILE, DemoDataError, load_demo
 from events.models import Meeting, MeetingFormat, MeetingKind, MeetingReport, MeetingStatus, ReportStatus
 from networks.models import (
     Campaign,
@@ -131,7 +131,7 @@ def test_management_command_prints_a_summary(db):
 
 
 def test_data_ships_with_the_code_and_reads_nothing_else():
-    import engagiert.demo.loader as loader
+    import demo.loader as loader
 
     assert DATA_FILE.is_file()
     assert DATA_FILE.parent == Path(loader.__file__).parent

@@ -18,14 +18,14 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cities.filters import CityFilterSet
 from cities.models import City, Organization
-from engagiert.demo.synthetic import generate
-from engagiert.exports import csv_cell, guard_formula
-from events.filters import MeetingFilterSet
+from core.exports import csv_cell, guard_formula
+from demo.synthetic import generate
 from events.models import Meeting
-from networks.filters import MatrixFilterSet, NetworkFilterSet
 from networks.models import Membership, Network
+from public.filters.meetings import MeetingFilterSet
+from public.filters.networks import MatrixFilterSet, NetworkFilterSet
+from public.filters.towns import CityFilterSet
 from tests.pages import page
 from tests.queries import request_cost
 

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from cities.models import City
-from engagiert.locking import StaleEditError, VersionedFormMixin, stale_message
+from core.locking import StaleEditError, VersionedFormMixin, stale_message
 from events.models import Meeting, MeetingReport
 from networks.models import Network
 from tests.pages import form_data, page

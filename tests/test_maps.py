@@ -1,4 +1,4 @@
-"""The server-rendered SVG map of Germany (engagiert/maps.py); no database needed."""
+"""The server-rendered SVG map of Germany (core/maps.py); no database needed."""
 
 import itertools
 import re
@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 from django.utils.safestring import SafeString
 
-from engagiert.maps import DATA_FILE, load_states, render_germany_map
+from core.maps import DATA_FILE, load_states, render_germany_map
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -11,7 +11,7 @@ from django.forms.models import model_to_dict
 from django.urls import reverse
 
 from cities.models import City, CityCoordinator, Organization, Person
-from engagiert import permissions
+from core import permissions
 from events.models import Meeting, MeetingReport
 from networks.models import Membership, Network, NetworkEditor, Seat, StatePartnership
 from tests.pages import form_data, page
@@ -551,7 +551,7 @@ def test_the_admin_start_page_names_the_own_towns_and_networks(client, accounts)
     login(client, accounts, "spokesperson")
     panel = page(client.get(reverse("admin:index"))).one(id="my-work")
     assert "Landesnetzwerk Engagierte Städte Sachsen-Anhalt" in panel.text
-    assert reverse("events:editorial_home") in panel.links()
+    assert reverse("editorial:home") in panel.links()
 
     login(client, accounts, "office")
     assert page(client.get(reverse("admin:index"))).find(id="my-work") is None

@@ -28,13 +28,13 @@ from django.core.exceptions import FieldFetchBlocked
 from django.db.models import Value
 from django.utils import timezone
 
-from cities import views as city_views
 from cities.models import City, Organization
-from engagiert.dates import period_end
-from engagiert.demo.synthetic import generate
-from engagiert.text import fold, german_slugify
+from core.dates import period_end
+from core.text import fold, german_slugify
+from demo.synthetic import generate
 from events.models import Meeting, MeetingReport, ReportStatus
 from networks.models import Membership, Network, NetworkKind
+from public.views import towns as city_views
 from tests.cities.crowded import crowd
 from tests.fetching import lazy_loads_refused
 from tests.pages import result_count

@@ -163,7 +163,7 @@ def test_the_sitemap_index_names_one_sitemap_per_section(client, demo):
 
 
 def test_a_long_section_is_split_into_pages_of_the_limit(client, demo, monkeypatch):
-    from engagiert.sitemaps import CitySitemap
+    from public.sitemaps import CitySitemap
 
     monkeypatch.setattr(CitySitemap, "limit", 10)
 

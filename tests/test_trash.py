@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cities.models import City, CityCoordinator, Organization, Person
-from engagiert.models import DeletedEntry
-from engagiert.trash import RESTORE_REASON, delete_with_snapshot, restore
+from core.models import DeletedEntry
+from core.trash import RESTORE_REASON, delete_with_snapshot, restore
 from events.models import Meeting, MeetingPhoto, MeetingReport
 from networks.models import Membership, Network, Seat, SeatTerm, SubGroup
 from tests.pages import page

@@ -46,7 +46,7 @@ URL_ATTRIBUTES = {"href", "src", "action", "formaction", "srcset", "data", "xlin
 def assert_inert(root: Node, where: str) -> None:
     for node in root.iter():
         if node.tag == "svg" and "map" in (node.get("class") or "").split():
-            continue  # the site's own map of Germany (engagiert/maps.py)
+            continue  # the site's own map of Germany (core/maps.py)
         if node.tag in {"svg", "iframe", "object", "embed", "style", "math"}:
             pytest.fail(f"{where}: <{node.tag}> element from user input")
         for name, value in node.attrs.items():
@@ -58,7 +58,7 @@ def assert_inert(root: Node, where: str) -> None:
     for node in scripts:
         own_file = (node.get("src") or "").startswith("/static/") and node.attrs.keys() <= {"src", "defer"}
         assert own_file or node in data_blocks, f"{where}: foreign <script {node.attrs}>"
-    # The page's one schema.org block (engagiert.templatetags.site.jsonld): whole, valid JSON, in the head.
+    # The page's one schema.org block (core.templatetags.site.jsonld): whole, valid JSON, in the head.
     assert len(data_blocks) <= 1, f"{where}: {len(data_blocks)} JSON-LD blocks"
     for node in data_blocks:
         assert node.attrs == {"type": "application/ld+json"}, f"{where}: {node.attrs}"
@@ -73,7 +73,7 @@ def poisoned(client, demo_users, settings, tmp_path):
     client.force_login(demo_users["sprecherin-sachsen-anhalt"])
     network = Network.objects.get(slug=NETWORK)
     response = client.post(
-        reverse("events:editorial_meeting_new"),
+        reverse("editorial:meeting_new"),
         {
             "title": TITLE,
             "kind": "network_meeting",
@@ -89,7 +89,7 @@ def poisoned(client, demo_users, settings, tmp_path):
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     meeting = Meeting.objects.get(title=TITLE)
-    report_url = reverse("events:editorial_report", args=[meeting.slug])
+    report_url = reverse("editorial:report", args=[meeting.slug])
     report = {
         "lead": f"Vorspann {SCRIPT}{SVG}",
         "body": BODY,
@@ -102,7 +102,7 @@ def poisoned(client, demo_users, settings, tmp_path):
     photo = io.BytesIO()
     Image.new("RGB", (64, 48), "teal").save(photo, format="JPEG")
     response = client.post(
-        reverse("events:editorial_photo_add", args=[meeting.slug]),
+        reverse("editorial:photo_add", args=[meeting.slug]),
         {
             "upload": SimpleUploadedFile("bild.jpg", photo.getvalue()),
             "alt_text": f'" onerror="alert(1)" x="{IMG}',
@@ -136,14 +136,14 @@ def test_payloads_render_inert_on_every_public_page(client, poisoned):
 
 def test_payloads_render_inert_in_the_editor(client, poisoned):
     for url in [
-        reverse("events:editorial_home"),
-        reverse("events:editorial_meeting_edit", args=[poisoned.slug]),
-        reverse("events:editorial_report", args=[poisoned.slug]),
+        reverse("editorial:home"),
+        reverse("editorial:meeting_edit", args=[poisoned.slug]),
+        reverse("editorial:report", args=[poisoned.slug]),
     ]:
         response = client.get(url)
         assert response.status_code == 200, url
         assert_inert(parse(response.content.decode()), url)
-    preview = client.post(reverse("events:editorial_preview", args=[poisoned.slug]), {"body": BODY, "lead": SCRIPT})
+    preview = client.post(reverse("editorial:preview", args=[poisoned.slug]), {"body": BODY, "lead": SCRIPT})
     assert_inert(parse(preview.content.decode()), "preview")
 
 

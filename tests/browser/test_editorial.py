@@ -9,7 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 from PIL import Image
 from playwright.sync_api import expect
 
-from engagiert.demo.users import DEMO_PASSWORD, load_demo_users
+from demo.users import DEMO_PASSWORD, load_demo_users
 from tests.events.test_editorial import create_autumn_meeting
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"

@@ -19,8 +19,8 @@ import datetime
 from django.utils import timezone
 
 from cities.models import City, Person, State
-from engagiert.demo.synthetic import generate
-from engagiert.text import fold
+from core.text import fold
+from demo.synthetic import generate
 from events.models import Meeting, MeetingReport, ReportStatus
 from networks.models import Campaign, Membership, Network, NetworkKind
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from cities.models import City
-from engagiert.dates import DatePrecision
-from engagiert.demo.synthetic import generate
+from core.dates import DatePrecision
+from demo.synthetic import generate
 from events.models import Meeting, MeetingStatus
 from networks.models import Network
 from tests.pages import page
@@ -144,7 +144,7 @@ def test_the_description_is_plain_text_with_the_link_to_the_meeting(client, demo
 def test_the_meeting_feed_follows_the_filters_of_the_meeting_list(client, demo, query):
     from django.http import QueryDict
 
-    from events.filters import MeetingFilterSet
+    from public.filters.meetings import MeetingFilterSet
 
     expected = day_meetings(MeetingFilterSet(QueryDict(query), queryset=Meeting.objects.all()).qs)
 

@@ -10,7 +10,7 @@ import pytest
 from django.forms.models import model_to_dict
 from django.urls import reverse
 
-from engagiert.demo.synthetic import generate
+from demo.synthetic import generate
 from events.models import Meeting, MeetingPhoto, MeetingReport, ReportStatus
 from networks.models import Network
 from tests.pages import page
@@ -101,13 +101,13 @@ def writes(slug):
         report=report, image="berichte/2025/alt.jpg", alt_text="Gruppe", credit="Foto: X"
     )
     return [
-        (reverse("events:editorial_meeting_edit", args=[slug]), meeting_data(meeting, title="Überschrieben")),
-        (reverse("events:editorial_report", args=[slug]), report_data(report, body="Überschrieben")),
-        (reverse("events:editorial_report", args=[slug]), report_data(report, action="unpublish")),
-        (reverse("events:editorial_photo_add", args=[slug]), {"alt_text": "a", "credit": "b"}),
-        (reverse("events:editorial_photo_delete", args=[slug, photo.pk]), {}),
+        (reverse("editorial:meeting_edit", args=[slug]), meeting_data(meeting, title="Überschrieben")),
+        (reverse("editorial:report", args=[slug]), report_data(report, body="Überschrieben")),
+        (reverse("editorial:report", args=[slug]), report_data(report, action="unpublish")),
+        (reverse("editorial:photo_add", args=[slug]), {"alt_text": "a", "credit": "b"}),
+        (reverse("editorial:photo_delete", args=[slug, photo.pk]), {}),
         (
-            reverse("events:editorial_meeting_new"),
+            reverse("editorial:meeting_new"),
             meeting_data(meeting, title="Neu", networks=[meeting.networks.first().pk]),
         ),
     ]
@@ -115,10 +115,10 @@ def writes(slug):
 
 def pages(slug):
     return [
-        reverse("events:editorial_home"),
-        reverse("events:editorial_meeting_new"),
-        reverse("events:editorial_meeting_edit", args=[slug]),
-        reverse("events:editorial_report", args=[slug]),
+        reverse("editorial:home"),
+        reverse("editorial:meeting_new"),
+        reverse("editorial:meeting_edit", args=[slug]),
+        reverse("editorial:report", args=[slug]),
     ]
 
 
@@ -131,7 +131,7 @@ def test_anonymous_visitors_are_sent_to_the_login_and_their_posts_change_nothing
     for url in pages(OWN):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith("/anmelden/?next="), url
-    for url, data in [*targets, (reverse("events:editorial_preview", args=[OWN]), {"body": "x"})]:
+    for url, data in [*targets, (reverse("editorial:preview", args=[OWN]), {"body": "x"})]:
         response = client.post(url, data)
         assert response.status_code == 302 and response["Location"].startswith("/anmelden/"), url
     assert snapshot() == before
@@ -145,7 +145,7 @@ def test_a_coordinator_who_speaks_for_no_network_is_refused_with_the_german_403_
         response = client.get(url)
         assert response.status_code == 403, url
     assert "Dafür fehlt Ihnen die Berechtigung" in page(response).one("h1").text
-    for url, data in [*targets, (reverse("events:editorial_preview", args=[OWN]), {"body": "x"})]:
+    for url, data in [*targets, (reverse("editorial:preview", args=[OWN]), {"body": "x"})]:
         assert client.post(url, data).status_code == 403, url
     assert snapshot() == before
 
@@ -158,7 +158,7 @@ def test_spokespersons_cannot_read_or_write_meetings_of_other_networks(client, d
     before = snapshot()
     for url in pages(slug)[2:]:
         assert client.get(url).status_code == 403, url
-    for url, data in [*targets, (reverse("events:editorial_preview", args=[slug]), {"body": "x"})]:
+    for url, data in [*targets, (reverse("editorial:preview", args=[slug]), {"body": "x"})]:
         assert client.post(url, data).status_code == 403, url
     assert snapshot() == before
 
@@ -168,7 +168,7 @@ def test_a_new_meeting_cannot_be_filed_under_another_network(client, demo_users)
     foreign = Meeting.objects.get(slug=FOREIGN)
     before = snapshot()
 
-    response = client.post(reverse("events:editorial_meeting_new"), meeting_data(foreign, title="Unterwandert"))
+    response = client.post(reverse("editorial:meeting_new"), meeting_data(foreign, title="Unterwandert"))
 
     assert response.status_code == 200
     assert page(response).find(class_="errorlist") is not None
@@ -198,7 +198,7 @@ def test_the_office_may_edit_every_meeting(client, demo_users):
     meeting = Meeting.objects.get(slug=FOREIGN)
 
     response = client.post(
-        reverse("events:editorial_meeting_edit", args=[FOREIGN]), meeting_data(meeting, topics="Neues Thema")
+        reverse("editorial:meeting_edit", args=[FOREIGN]), meeting_data(meeting, topics="Neues Thema")
     )
 
     assert response.status_code == 302
@@ -256,7 +256,7 @@ def test_a_meeting_without_any_network_is_refused(client, demo_users, autumn_mee
     before = snapshot()
 
     response = client.post(
-        reverse("events:editorial_meeting_edit", args=[autumn_meeting.slug]), meeting_data(autumn_meeting, networks=[])
+        reverse("editorial:meeting_edit", args=[autumn_meeting.slug]), meeting_data(autumn_meeting, networks=[])
     )
 
     assert "mindestens ein Netzwerk" in page(response).one(class_="errorlist").text
@@ -270,7 +270,7 @@ def test_editing_a_joint_meeting_keeps_the_other_networks(client, demo_users, au
     own = Network.objects.get(slug=SACHSEN_ANHALT)
 
     response = client.post(
-        reverse("events:editorial_meeting_edit", args=[autumn_meeting.slug]),
+        reverse("editorial:meeting_edit", args=[autumn_meeting.slug]),
         meeting_data(autumn_meeting, networks=[own.pk], title="Gemeinsames Treffen"),
     )
 
@@ -307,7 +307,7 @@ def shows_report(pages) -> dict[str, bool]:
 
 def test_a_draft_stays_private_and_publishing_shows_it_everywhere_at_once(client, demo_users, autumn_meeting):
     editor = login(client, demo_users, "sprecherin-sachsen-anhalt")
-    url = reverse("events:editorial_report", args=[autumn_meeting.slug])
+    url = reverse("editorial:report", args=[autumn_meeting.slug])
     draft = {
         **report_data(MeetingReport(), body="**Herbstbericht in Stichworten**", lead="Kurz gesagt"),
         "seen_version": "",
@@ -344,7 +344,7 @@ def test_publishing_without_text_gives_a_german_error_and_keeps_the_draft(client
     before = snapshot()
 
     response = client.post(
-        reverse("events:editorial_report", args=[autumn_meeting.slug]), report_data(report, body="  ", action="publish")
+        reverse("editorial:report", args=[autumn_meeting.slug]), report_data(report, body="  ", action="publish")
     )
 
     assert response.status_code == 200
@@ -356,9 +356,7 @@ def test_publishing_without_text_gives_a_german_error_and_keeps_the_draft(client
 
 def test_an_unknown_action_is_refused(client, demo_users, autumn_meeting):
     login(client, demo_users, "sprecherin-sachsen-anhalt")
-    response = client.post(
-        reverse("events:editorial_report", args=[autumn_meeting.slug]), {"body": "x", "action": "delete"}
-    )
+    response = client.post(reverse("editorial:report", args=[autumn_meeting.slug]), {"body": "x", "action": "delete"})
     assert response.status_code == 400
     assert not MeetingReport.objects.filter(meeting=autumn_meeting).exists()
 
@@ -369,7 +367,7 @@ def test_an_unknown_action_is_refused(client, demo_users, autumn_meeting):
 def test_the_second_of_two_report_edits_is_refused_and_names_what_changed(client, demo_users):
     report = Meeting.objects.get(slug=OWN).report
     opened_by_both = report_data(report)  # both forms rendered at the same version
-    url = reverse("events:editorial_report", args=[OWN])
+    url = reverse("editorial:report", args=[OWN])
 
     login(client, demo_users, "programmbuero")
     assert client.post(url, {**opened_by_both, "lead": "Vorspann der ersten Person"}).status_code == 302
@@ -387,7 +385,7 @@ def test_the_second_of_two_report_edits_is_refused_and_names_what_changed(client
 
 def test_the_second_of_two_meeting_edits_is_refused_and_names_what_changed(client, demo_users, autumn_meeting):
     opened_by_both = meeting_data(autumn_meeting)
-    url = reverse("events:editorial_meeting_edit", args=[autumn_meeting.slug])
+    url = reverse("editorial:meeting_edit", args=[autumn_meeting.slug])
 
     login(client, demo_users, "redaktion-anhalt")  # not entitled: refused, and no version used up
     assert client.post(url, {**opened_by_both, "title": "Fremd"}).status_code == 403
@@ -414,7 +412,7 @@ def test_the_preview_renders_markdown_through_the_sanitiser(client, demo_users, 
     )
 
     response = client.post(
-        reverse("events:editorial_preview", args=[autumn_meeting.slug]),
+        reverse("editorial:preview", args=[autumn_meeting.slug]),
         {"lead": "Vorspann <b>fett</b>", "body": body, "outcomes": "Erstens\nZweitens"},
         headers={"HX-Request": "true"},
     )
@@ -432,15 +430,15 @@ def test_the_preview_renders_markdown_through_the_sanitiser(client, demo_users, 
 
 def test_the_preview_is_wired_to_the_editor_with_htmx(client, demo_users, autumn_meeting):
     login(client, demo_users, "sprecherin-sachsen-anhalt")
-    form = page(client.get(reverse("events:editorial_report", args=[autumn_meeting.slug]))).one("form", id="bericht")
-    assert form.get("hx-post") == reverse("events:editorial_preview", args=[autumn_meeting.slug])
+    form = page(client.get(reverse("editorial:report", args=[autumn_meeting.slug]))).one("form", id="bericht")
+    assert form.get("hx-post") == reverse("editorial:preview", args=[autumn_meeting.slug])
     assert form.get("hx-trigger") == "input changed delay:400ms"
-    assert form.get("action") == reverse("events:editorial_report", args=[autumn_meeting.slug])
+    assert form.get("action") == reverse("editorial:report", args=[autumn_meeting.slug])
 
 
 def test_the_preview_takes_only_posts(client, demo_users, autumn_meeting):
     login(client, demo_users, "sprecherin-sachsen-anhalt")
-    assert client.get(reverse("events:editorial_preview", args=[autumn_meeting.slug])).status_code == 405
+    assert client.get(reverse("editorial:preview", args=[autumn_meeting.slug])).status_code == 405
 
 
 # --- query budget --------------------------------------------------------------------------------

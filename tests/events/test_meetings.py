@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cities.models import City
-from engagiert.dates import DatePrecision, period_end, period_start
+from core.dates import DatePrecision, period_end, period_start
 from events.models import Meeting, MeetingReport, MeetingStatus, ReportStatus
 from networks.models import Network
 from tests.cities.crowded import crowd

@@ -55,7 +55,7 @@ def camera_jpeg() -> bytes:
 def upload(client, name: str, content: bytes, **fields):
     data = {"alt_text": "Die Sprecherinnen vor dem Rathaus", "credit": "Foto: Netzwerk", "caption": "", **fields}
     data["upload"] = SimpleUploadedFile(name, content, content_type="image/jpeg")
-    return client.post(reverse("events:editorial_photo_add", args=[OWN]), data)
+    return client.post(reverse("editorial:photo_add", args=[OWN]), data)
 
 
 # --- accepted ------------------------------------------------------------------------------------
@@ -105,9 +105,7 @@ def test_the_photo_shows_on_the_public_meeting_page_and_in_the_editor(editor, cl
     upload(editor, "gruppe.jpg", image_bytes("JPEG", size=(2000, 1000)), caption="Alle neun Städte")
     photo = MeetingPhoto.objects.get()
 
-    editor_img = (
-        page(client.get(reverse("events:editorial_report", args=[OWN]))).one("ul", class_="photo-grid").one("img")
-    )
+    editor_img = page(client.get(reverse("editorial:report", args=[OWN]))).one("ul", class_="photo-grid").one("img")
     assert editor_img.get("src") == photo.thumbnail.url
     assert (editor_img.get("width"), editor_img.get("height")) == ("480", "240")
     client.logout()
@@ -126,7 +124,7 @@ def test_deleting_a_photo_removes_the_row_and_its_files(editor, media_root, djan
     assert len(stored_files(media_root)) == 2
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = editor.post(reverse("events:editorial_photo_delete", args=[OWN, photo.pk]))
+        response = editor.post(reverse("editorial:photo_delete", args=[OWN, photo.pk]))
 
     assert response.status_code == 302
     assert not MeetingPhoto.objects.exists()
@@ -137,7 +135,7 @@ def test_a_photo_of_another_meeting_cannot_be_deleted_through_this_one(editor, d
     foreign = Meeting.objects.get(slug="netzwerktreffen-sachsen-weisswasser-2025").report
     photo = MeetingPhoto.objects.create(report=foreign, image="berichte/2025/x.jpg", alt_text="x", credit="y")
 
-    response = editor.post(reverse("events:editorial_photo_delete", args=[OWN, photo.pk]))
+    response = editor.post(reverse("editorial:photo_delete", args=[OWN, photo.pk]))
 
     assert response.status_code == 404
     assert MeetingPhoto.objects.filter(pk=photo.pk).exists()
@@ -220,7 +218,7 @@ def test_photos_can_be_added_only_to_a_saved_report(editor, media_root):
     meeting.networks.add(Meeting.objects.get(slug=OWN).networks.get())
 
     response = editor.post(
-        reverse("events:editorial_photo_add", args=["ohne-bericht"]),
+        reverse("editorial:photo_add", args=["ohne-bericht"]),
         {"alt_text": "a", "credit": "b", "upload": SimpleUploadedFile("a.jpg", image_bytes("JPEG"))},
     )
 

@@ -1,0 +1,46 @@
+"""The office assigns roles on an account's page; the account list names the roles."""
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+
+from cities.models import CityCoordinator
+from core import permissions
+from networks.models import NetworkEditor
+
+
+class CityCoordinatorInline(admin.TabularInline):
+    model = CityCoordinator
+    extra = 0
+    autocomplete_fields = ["city"]
+    fields = ["city", "created_at"]
+    readonly_fields = ["created_at"]
+    verbose_name = "Koordiniert die Stadt"
+    verbose_name_plural = "Rolle Koordination: Städte, die dieses Konto bearbeitet"
+
+
+class NetworkEditorInline(admin.TabularInline):
+    model = NetworkEditor
+    extra = 0
+    autocomplete_fields = ["network"]
+    fields = ["network", "created_at"]
+    readonly_fields = ["created_at"]
+    verbose_name = "Betreut das Netzwerk"
+    verbose_name_plural = "Rolle Sprecherrat: Netzwerke, deren Treffen und Berichte dieses Konto pflegt"
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class DirectoryUserAdmin(UserAdmin):
+    inlines = [CityCoordinatorInline, NetworkEditorInline]
+    list_display = ["username", "email", "first_name", "last_name", "is_staff", "roles_display"]
+
+    def get_queryset(self, request):
+        return permissions.with_roles(super().get_queryset(request))
+
+    @admin.display(description="Rollen")
+    def roles_display(self, obj):
+        return ", ".join(permissions.role_names(obj)) or "–"

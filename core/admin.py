@@ -1,0 +1,218 @@
+"""The admin's shared base: every model admin asks `core.permissions` and keeps a history.
+
+`DirectoryAdmin` scopes lists, objects, choices and writes to what the user may
+reach, refuses foreign objects with 403, keeps the change history with a
+readable diff (django-simple-history) whose earlier versions only the office
+may restore, and refuses saves over a stale copy (optimistic locking).
+"""
+
+from django.apps import apps
+from django.contrib import admin, messages
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import router, transaction
+from django.http import HttpResponseRedirect
+from simple_history.admin import SimpleHistoryAdmin
+
+from core import permissions
+from core.history import ReadableHistoryMixin
+from core.locking import StaleEditError, VersionedFormMixin, VersionedInlineMixin, VersionedModel, stale_message
+from core.trash import TrashMixin
+
+OWNERSHIP_MESSAGE = "Diese Auswahl liegt außerhalb Ihres Bereichs. Sie können nur eigene Einträge anlegen und ändern."
+
+
+def autocomplete_source(request):
+    """(model, field name) of the form field an admin autocomplete request fills, else None."""
+    match = getattr(request, "resolver_match", None)
+    if match is None or match.url_name != "autocomplete":
+        return None
+    try:
+        model = apps.get_model(request.GET["app_label"], request.GET["model_name"])
+        model._meta.get_field(request.GET["field_name"])
+    except (KeyError, LookupError, FieldDoesNotExist):
+        return None
+    return model, request.GET["field_name"]
+
+
+class ScopedPermissionsMixin:
+    """Permission checks of a ModelAdmin or inline, answered by `core.permissions`."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and hasattr(field, "queryset"):
+            field.queryset = permissions.choices(request.user, self.model, db_field.name, field.queryset)
+        return field
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and hasattr(field, "queryset"):
+            field.queryset = permissions.choices(request.user, self.model, db_field.name, field.queryset)
+        return field
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly + [
+            name for name in permissions.office_only_fields(request.user, self.model) if name not in readonly
+        ]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        readonly = set(self.get_readonly_fields(request, obj))
+        return {
+            name: sources
+            for name, sources in super().get_prepopulated_fields(request, obj).items()
+            if name not in readonly
+        }
+
+
+class DirectoryAdmin(ScopedPermissionsMixin, TrashMixin, ReadableHistoryMixin, SimpleHistoryAdmin):
+    # --- what the user may see and do
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        source = autocomplete_source(request)
+        if source is not None:
+            model, field_name = source
+            return permissions.choices(request.user, model, field_name, queryset)
+        return permissions.scope(request.user, queryset)
+
+    def has_module_permission(self, request):
+        return permissions.can(request.user, permissions.VIEW, self.model)
+
+    def has_view_permission(self, request, obj=None):
+        if obj is None:
+            source = autocomplete_source(request)
+            if source is not None:
+                return permissions.may_choose(request.user, *source)
+        return permissions.can(request.user, permissions.VIEW, obj or self.model)
+
+    def has_add_permission(self, request):
+        return permissions.can(request.user, permissions.ADD, self.model)
+
+    def has_change_permission(self, request, obj=None):
+        return permissions.can(request.user, permissions.CHANGE, obj or self.model)
+
+    def has_delete_permission(self, request, obj=None):
+        return permissions.can(request.user, permissions.DELETE, obj or self.model)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            # Outside the user's scope, or really missing: a foreign object is refused outright
+            # instead of the admin's "perhaps it was deleted" redirect.
+            field = self.model._meta.pk if from_field is None else self.model._meta.get_field(from_field)
+            try:
+                exists = self.model._base_manager.filter(**{field.name: field.to_python(object_id)}).exists()
+            except (ValidationError, ValueError):
+                exists = False
+            if exists:
+                raise PermissionDenied
+        return obj
+
+    # --- forms: ownership of the saved values, the version seen
+
+    def get_fieldsets(self, request, obj=None):
+        return self.with_version_field(super().get_fieldsets(request, obj), obj)
+
+    def with_version_field(self, fieldsets, obj):
+        """Adds the hidden version field to the first fieldset of a versioned object's change form."""
+        if obj is not None and issubclass(self.model, VersionedModel):
+            first_name, first_options = fieldsets[0]
+            fields = list(first_options.get("fields", []))
+            if "seen_version" not in fields:
+                fieldsets = [(first_name, {**first_options, "fields": [*fields, "seen_version"]}), *fieldsets[1:]]
+        return fieldsets
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None and getattr(obj, "_history", None) is not None and isinstance(obj, VersionedModel):
+            # Restoring an earlier version saves it over the current row: it starts from the current version.
+            obj.version = self.model._base_manager.filter(pk=obj.pk).values_list("version", flat=True).first() or 1
+        if issubclass(self.model, VersionedModel):
+            base = kwargs.get("form", self.form)
+            kwargs["form"] = type(base.__name__, (VersionedFormMixin, base), {"__module__": base.__module__})
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        user = request.user
+
+        def _post_clean(form):
+            # After the model's own validation, once the instance holds the submitted values.
+            super(checked_form, form)._post_clean()
+            if form.errors:
+                return
+            m2m = {
+                name: value
+                for name, value in form.cleaned_data.items()
+                if hasattr(value, "model") and hasattr(value, "all")
+            }
+            if not permissions.may_save(user, form.instance, m2m):
+                form.add_error(None, ValidationError(OWNERSHIP_MESSAGE, code="foreign"))
+
+        checked_form = type(
+            form_class.__name__, (form_class,), {"_post_clean": _post_clean, "__module__": form_class.__module__}
+        )
+        return checked_form
+
+    def save_formset(self, request, form, formset, change):
+        for inline_form in formset.forms:
+            instance = inline_form.instance
+            if inline_form in formset.deleted_forms:
+                if instance.pk is not None and not permissions.can(request.user, permissions.DELETE, instance):
+                    raise PermissionDenied
+            elif inline_form.has_changed() and not permissions.may_save(request.user, instance):
+                raise PermissionDenied
+        super().save_formset(request, form, formset, change)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StaleEditError as error:
+            self.message_user(request, stale_message(error.instance, error.instance.version), messages.ERROR)
+            return HttpResponseRedirect(request.path)
+
+    # --- history: everyone who may view may read it, only the office restores
+
+    def revert_disabled(self, request, obj=None):
+        return not permissions.may_restore_history(request.user)
+
+    def has_change_history_permission(self, request, obj=None):
+        return permissions.may_restore_history(request.user)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST" and not permissions.may_restore_history(request.user):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def response_action(self, request, queryset, **kwargs):
+        # Admin actions (publish, withdraw, delete …) change several rows: all of them or none.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().response_action(request, queryset, **kwargs)
+
+
+class ScopedInline(VersionedInlineMixin, ScopedPermissionsMixin):
+    """An inline whose rows may be written only where the rows belong to the user (the office: always)."""
+
+    def get_queryset(self, request):
+        return permissions.scope(request.user, super().get_queryset(request))
+
+    def has_view_permission(self, request, obj=None):
+        return obj is None or permissions.can(request.user, permissions.VIEW, obj)
+
+    def _may(self, request, action, obj):
+        if not permissions.can(request.user, action, self.model):
+            return False
+        return obj is None or permissions.can(request.user, permissions.CHANGE, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._may(request, permissions.ADD, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may(request, permissions.CHANGE, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may(request, permissions.DELETE, obj)
+
+
+class ScopedTabularInline(ScopedInline, admin.TabularInline):
+    pass
+
+
+class ScopedStackedInline(ScopedInline, admin.StackedInline):
+    pass

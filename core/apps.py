@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class CoreConfig(AppConfig):
+    """The ground floor: the pieces every app builds on, and the directory's two own tables
+    (the page cache's token and the Papierkorb).
+
+    Its label stays "engagiert", the name of the package these pieces lived in before, so the
+    tables, migrations and content types of an existing database carry over unchanged.
+    """
+
+    name = "core"
+    label = "engagiert"
+    verbose_name = "Engagierte Stadt"
+
+    def ready(self):
+        # Modules that use models load once the registry is ready (Django's pattern for signals).
+        from core.caching import connect_signals
+        from core.permissions import ensure_office_group
+
+        post_migrate.connect(ensure_office_group, dispatch_uid="engagiert.ensure_office_group")
+        connect_signals()

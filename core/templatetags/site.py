@@ -1,0 +1,54 @@
+import json
+
+from django import template
+from django.conf import settings
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from core import permissions
+
+register = template.Library()
+
+_JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+@register.simple_tag
+def jsonld(data):
+    """A schema.org JSON-LD block; characters that could end the script element are escaped."""
+    if not data:
+        return ""
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_JSON_ESCAPES)
+    # A data block, never executed: the Content-Security-Policy needs no nonce for it.
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))
+
+
+ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "blockquote", "h2", "h3", "h4", "a", "code", "hr"}
+
+
+@register.filter
+def markdown(text: str) -> str:
+    """Render report Markdown to HTML and pass it through a sanitiser: no script, no event handler, ever."""
+    import markdown as md
+    import nh3
+
+    html = md.markdown(text or "", extensions=["sane_lists"], output_format="html")
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener nofollow",
+    )
+    return mark_safe(clean)
+
+
+@register.filter
+def may_use_editorial(user) -> bool:
+    """For the header's „Redaktion“ link: core.permissions decides, not the template."""
+    return permissions.may_use_editorial(user)
+
+
+@register.simple_tag
+def trash_retention_days() -> int:
+    """How many days the Papierkorb keeps a deleted entry (settings.TRASH_RETENTION_DAYS)."""
+    return settings.TRASH_RETENTION_DAYS

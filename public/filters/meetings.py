@@ -1,0 +1,66 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from cities.models import City
+from events.models import Meeting, MeetingFormat, MeetingKind
+from networks.models import Network
+from public.filters.towns import YearFilter, state_filter
+
+
+class MeetingFilterSet(django_filters.FilterSet):
+    # Rendered as a picker (templates/networks/network_picker.html), not as this widget.
+    netzwerk = django_filters.ModelMultipleChoiceFilter(
+        label="Netzwerk",
+        method="filter_networks",
+        to_field_name="slug",
+        queryset=Network.objects.in_kind_order(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    land = state_filter(method="filter_states")
+    # Not in the form as a choice: town pages link here ("?stadt=wittenberg"); the form carries it on hidden.
+    stadt = django_filters.ModelMultipleChoiceFilter(
+        label="Stadt",
+        method="filter_towns",
+        to_field_name="slug",
+        queryset=City.objects.all(),
+        widget=forms.MultipleHiddenInput,
+    )
+    format = django_filters.ChoiceFilter(label="Format", choices=MeetingFormat.choices, empty_label="alle Formate")
+    art = django_filters.ChoiceFilter(
+        label="Art", field_name="kind", choices=MeetingKind.choices, empty_label="alle Arten"
+    )
+    jahr = YearFilter(label="Jahr", field_name="starts_on", lookup_expr="year")
+
+    class Meta:
+        model = Meeting
+        fields = []
+
+    # Subqueries rather than joins with DISTINCT, which would make the database sort every matching
+    # meeting with all its columns.
+    def filter_networks(self, queryset, name, value):
+        """Meetings any of the networks organises."""
+        if not value:
+            return queryset
+        return queryset.filter(pk__in=Meeting.networks.through.objects.filter(network__in=value).values("meeting_id"))
+
+    def filter_towns(self, queryset, name, value):
+        return queryset.filter(pk__in=meeting_ids_of_towns(value)) if value else queryset
+
+    def filter_states(self, queryset, name, value):
+        """A meeting belongs to a state if it took place there or one of its networks spans it."""
+        if not value:
+            return queryset
+        spanning = Meeting.networks.through.objects.filter(network__states__in=value).values("meeting_id")
+        return queryset.filter(Q(place_city__state__in=value) | Q(pk__in=spanning))
+
+
+def meeting_ids_of_towns(towns):
+    """Ids of the meetings the towns attend, host or where they take place, as one subquery.
+
+    A union of three index lookups: an OR of the three conditions would make the database read
+    every meeting."""
+    attended = Meeting.participating_cities.through.objects.filter(city__in=towns).values("meeting_id")
+    hosted = Meeting.host_cities.through.objects.filter(city__in=towns).values("meeting_id")
+    held_there = Meeting.objects.filter(place_city__in=towns).values("pk")
+    return attended.union(hosted, held_there)

@@ -1,0 +1,147 @@
+import logging
+import sys
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from cities.models import City, Organization
+from core.maps import render_germany_map
+from core.text import fold, visible_text
+from events.models import Meeting, MeetingReport
+from networks.models import Network, StatePartnership
+
+logger = logging.getLogger(__name__)
+
+SEARCH_MAX_LENGTH = 100
+SEARCH_RESULTS_PER_KIND = 20
+
+
+def home(request):
+    today = timezone.localdate()
+    cities = City.objects.active()
+    context = {
+        "figures": {
+            "cities": cities.count(),
+            "networks": Network.objects.active().count(),
+            "partners": StatePartnership.objects.count(),
+            "meetings_this_year": Meeting.objects.filter(starts_on__year=today.year).count(),
+        },
+        "year": today.year,
+        "map": render_germany_map(cities.map_points(), title="Karte aller Engagierten Städte im Verzeichnis"),
+        "upcoming": Meeting.objects.announced(today).with_relations().order_by("starts_on")[:3],
+        "reports": MeetingReport.objects.published().select_related("meeting").order_by("-published_at")[:3],
+    }
+    return render(request, "home.html", context)
+
+
+@dataclass
+class Hits:
+    shown: list
+    count: int
+
+    @property
+    def more(self) -> bool:
+        return self.count > len(self.shown)
+
+
+def _hits(queryset) -> Hits:
+    return Hits(list(queryset[:SEARCH_RESULTS_PER_KIND]), queryset.count())
+
+
+def search(request):
+    """One search box over towns, networks, organisations and meetings."""
+    query = visible_text(request.GET.get("q", ""))
+    error = ""
+    results = {}
+    if len(query) > SEARCH_MAX_LENGTH:
+        error = f"Bitte höchstens {SEARCH_MAX_LENGTH} Zeichen eingeben."
+    elif fold(query):
+        results = {
+            "cities": _hits(City.objects.active().search(query).select_related("state")),
+            "networks": _hits(Network.objects.search(query).order_by("name")),
+            "organizations": _hits(Organization.objects.search(query).select_related("city")),
+            "meetings": _hits(Meeting.objects.search(query).select_related("place_city")),
+        }
+    else:
+        query = ""
+    context = {
+        "query": query[:SEARCH_MAX_LENGTH],
+        "error": error,
+        "results": results,
+        "total": sum(hits.count for hits in results.values()),
+    }
+    return render(request, "search.html", context)
+
+
+@require_safe
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def favicon(request):
+    # Resolved per request: the hashed static name exists only after collectstatic.
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
+
+def page_not_found(request, exception):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    """500, or 503 with a German "back in a moment" page while the database cannot be reached.
+
+    Persistent connections are health-checked before reuse (CONN_HEALTH_CHECKS), so once the
+    database answers again the next request reconnects by itself; no restart is needed.
+    """
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        return database_unavailable()
+    return render(request, "500.html", status=500)
+
+
+def database_unavailable() -> HttpResponse:
+    # Rendered without a request context: nothing on it may need the database.
+    response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    response["Retry-After"] = "10"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_safe
+@never_cache
+def healthz(request):
+    """For load balancers and monitoring: 200 while the database answers, 503 otherwise.
+
+    The cache is reported but does not fail the check: without Redis the pages still work.
+    """
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = "ok"
+    except DatabaseError:
+        logger.warning("Health check: database unavailable", exc_info=True)
+        checks["database"] = "unavailable"
+    try:
+        cache.set("healthz", "ok", 10)
+        checks["cache"] = "ok" if cache.get("healthz") == "ok" else "unavailable"
+    except Exception:  # any cache backend error, e.g. redis.ConnectionError
+        logger.warning("Health check: cache unavailable", exc_info=True)
+        checks["cache"] = "unavailable"
+    healthy = checks["database"] == "ok"
+    return JsonResponse({"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503)

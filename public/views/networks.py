@@ -1,0 +1,231 @@
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404, render
+
+from cities.models import City
+from core import seo
+from core.exports import (
+    Column,
+    applied_filters,
+    bad_filter_response,
+    download,
+    export_response,
+    write_csv,
+    write_json,
+)
+from core.listing import capped, filter_chips, paginate, render_list, vary_on_htmx
+from core.maps import render_germany_map
+from core.subqueries import row_count
+from events.models import Meeting, MeetingReport
+from networks.models import Campaign, Membership, Network, SeatTerm, SubGroup
+from public.filters.networks import MatrixFilterSet, NetworkFilterSet
+
+NETWORKS_PER_PAGE = 30
+MATRIX_ROWS_PER_PAGE = 60
+# The matrix shows this many network columns at a time; "?spalten=2" pages through the others.
+MATRIX_COLUMNS_PER_PAGE = 12
+COLUMN_PAGE_PARAM = "spalten"
+# Network page: member towns, meetings and reports listed (the directories list them all), towns
+# named per campaign, sub-networks named.
+NETWORK_MEMBERS_SHOWN = 50
+NETWORK_MEETINGS_SHOWN = 10
+NETWORK_REPORTS_SHOWN = 5
+CAMPAIGN_CITIES_SHOWN = 20
+CHILDREN_SHOWN = 20
+
+
+def network_filterset(request) -> NetworkFilterSet:
+    """The network list's filters: the same for the page and its downloads."""
+    networks = Network.objects.with_member_count().select_related("host", "parent").prefetch_related("states")
+    return NetworkFilterSet(request.GET or None, queryset=networks.in_kind_order())
+
+
+@vary_on_htmx
+def network_list(request):
+    filterset = network_filterset(request)
+    context = {
+        "filter": filterset,
+        "page": paginate(request, filterset.qs, NETWORKS_PER_PAGE),
+        "chips": filter_chips(filterset) if filterset.is_bound else [],
+        "nav": "networks",
+    }
+    return render_list(request, "networks/network_list.html", context)
+
+
+def network_columns(request) -> list[Column]:
+    return [
+        Column("name", "Name", lambda network: network.name),
+        Column("short_name", "Kurzname", lambda network: network.short_name),
+        Column("slug", "Kürzel", lambda network: network.slug),
+        Column("kind", "Art", lambda network: network.kind, text=lambda network: network.get_kind_display()),
+        Column("status", "Status", lambda network: network.status, text=lambda network: network.get_status_display()),
+        Column(
+            "states",
+            "Bundesländer",
+            lambda network: [state.slug for state in network.states.all()],
+            text=lambda network: [state.name for state in network.states.all()],
+        ),
+        # JSON: the first day of the period plus its precision; CSV: the period as the page writes it.
+        Column("started_on", "Beginn", lambda network: network.started_on, text=lambda n: n.started_display),
+        Column(
+            "started_precision",
+            "Genauigkeit des Beginns",
+            lambda network: network.started_precision if network.started_on else None,
+            text=lambda network: network.get_started_precision_display() if network.started_on else "",
+        ),
+        Column("ended_on", "Ende", lambda network: network.ended_on, text=lambda network: network.ended_display),
+        Column(
+            "ended_precision",
+            "Genauigkeit des Endes",
+            lambda network: network.ended_precision if network.ended_on else None,
+            text=lambda network: network.get_ended_precision_display() if network.ended_on else "",
+        ),
+        Column("member_count", "Mitgliedsstädte im Verzeichnis", lambda network: network.member_count),
+        Column("declared_member_count", "Angegebene Zahl der Mitgliedsstädte", lambda n: n.declared_member_count),
+        Column("host", "Träger", lambda network: network.host.name if network.host else None),
+        Column(
+            "parent",
+            "Übergeordnetes Netzwerk",
+            lambda network: network.parent.slug if network.parent else None,
+            text=lambda network: network.parent.name if network.parent else "",
+        ),
+        Column("website", "Website", lambda network: network.website),
+        Column("url", "Seite im Verzeichnis", lambda n: request.build_absolute_uri(n.get_absolute_url())),
+    ]
+
+
+def network_export(request, fmt):
+    """The filtered networks of /netzwerke/ as CSV or JSON, in the page's order."""
+    filterset = network_filterset(request)
+    if error := bad_filter_response(filterset, fmt):
+        return error
+    return export_response(
+        filterset.qs, network_columns(request), fmt=fmt, stem="engagierte-stadt-netzwerke", filterset=filterset
+    )
+
+
+def network_detail(request, slug):
+    network = get_object_or_404(
+        Network.objects.with_member_count()
+        .annotate(child_count=row_count(Network.objects, "parent"))
+        .select_related("host", "parent")
+        .prefetch_related(
+            "states",
+            "partners",
+            Prefetch("children", queryset=Network.objects.in_kind_order()[:CHILDREN_SHOWN], to_attr="shown_children"),
+            Prefetch(
+                "subgroups",
+                queryset=SubGroup.objects.annotate(listed_members=row_count(Membership.objects.current(), "subgroup")),
+            ),
+            Prefetch("seats__terms", queryset=SeatTerm.objects.select_related("person__city").order_by("-elected_on")),
+            Prefetch(
+                "campaigns",
+                queryset=Campaign.objects.annotate(city_count=Count("cities")).prefetch_related(
+                    Prefetch(
+                        "cities", queryset=City.objects.order_by("name")[:CAMPAIGN_CITIES_SHOWN], to_attr="shown_cities"
+                    )
+                ),
+            ),
+        ),
+        slug=slug,
+    )
+    for campaign in network.campaigns.all():
+        campaign.more_cities = campaign.city_count - len(campaign.shown_cities)
+    members = list(
+        Membership.objects.current()
+        .filter(network=network)
+        .select_related("city__state", "subgroup")
+        .order_by("subgroup__name", "city__name")[:NETWORK_MEMBERS_SHOWN]
+    )
+    meetings, meeting_count = capped(Meeting.objects.filter(networks=network).with_relations(), NETWORK_MEETINGS_SHOWN)
+    reports, report_count = capped(
+        MeetingReport.objects.published().filter(meeting__networks=network).select_related("meeting"),
+        NETWORK_REPORTS_SHOWN,
+    )
+    member_cities = City.objects.in_networks([network])
+    points = member_cities.map_points()
+    context = {
+        "network": network,
+        "members": members,
+        "more_members": network.member_count - len(members),
+        "meetings": meetings,
+        "meeting_count": meeting_count,
+        "reports": reports,
+        "report_count": report_count,
+        "jsonld": seo.network_jsonld(request, network, members),
+        "map": render_germany_map(
+            points,
+            highlight_states=[state.code for state in network.states.all()],
+            title=f"Mitgliedsstädte von {network.name}",
+        ),
+        "map_clustered": points.clustered,
+        "nav": "networks",
+    }
+    return render(request, "networks/network_detail.html", context)
+
+
+def matrix_filterset(request) -> MatrixFilterSet:
+    return MatrixFilterSet(request.GET or None, queryset=City.objects.active().with_state().order_by("name"))
+
+
+@vary_on_htmx
+def membership_matrix(request):
+    """Towns as rows, networks as columns: who belongs to which network, at a glance.
+
+    Rows and columns are both paged ("?seite=", "?spalten="), so the table stays the same size
+    however many towns and networks the directory holds."""
+    filterset = matrix_filterset(request)
+    page = paginate(request, filterset.qs, MATRIX_ROWS_PER_PAGE)
+    columns = paginate(request, filterset.networks(), MATRIX_COLUMNS_PER_PAGE, param=COLUMN_PAGE_PARAM)
+    cities = list(page.object_list)
+    networks = list(columns.object_list)
+    memberships = set(
+        Membership.objects.current()
+        .filter(city__in=[c.pk for c in cities], network__in=[n.pk for n in networks])
+        .values_list("city_id", "network_id")
+    )
+    rows = [(city, [(network, (city.pk, network.pk) in memberships) for network in networks]) for city in cities]
+    context = {
+        "filter": filterset,
+        "networks": networks,
+        "columns": columns,
+        "rows": rows,
+        "page": page,
+        "chips": filter_chips(filterset) if filterset.is_bound else [],
+        "nav": "networks",
+    }
+    return render_list(request, "networks/matrix.html", context)
+
+
+def matrix_export(request, fmt):
+    """The whole filtered matrix: in CSV a column per network with "x" for a member; in JSON each town
+    with the slugs of its networks (among the columns), the columns listed in the envelope."""
+    filterset = matrix_filterset(request)
+    if error := bad_filter_response(filterset, fmt):
+        return error
+    cities = list(filterset.qs)
+    networks = list(filterset.networks())
+    memberships = set(
+        Membership.objects.current()
+        .filter(city__in=filterset.qs.values("pk"), network__in=[network.pk for network in networks])
+        .values_list("city_id", "network_id")
+    )
+    if fmt == "csv":
+        rows = (
+            [city.official_name, city.state.name]
+            + ["x" if (city.pk, network.pk) in memberships else "" for network in networks]
+            for city in cities
+        )
+        content = write_csv(["Stadt", "Bundesland", *(network.name for network in networks)], rows)
+    else:
+        towns = [
+            {
+                "name": city.official_name,
+                "slug": city.slug,
+                "state": city.state.slug,
+                "networks": [network.slug for network in networks if (city.pk, network.pk) in memberships],
+            }
+            for city in cities
+        ]
+        columns = [{"slug": network.slug, "name": network.name, "kind": network.kind} for network in networks]
+        content = write_json(towns, filters=applied_filters(filterset), networks=columns)
+    return download(content, "engagierte-stadt-mitgliedschaften", fmt)
