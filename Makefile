@@ -21,9 +21,10 @@ run: install ## Install, load the demo network into SQLite and serve it on http:
 test: install-dev ## Install and run the whole test suite (SQLite unless DATABASE_URL is set)
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
-lint: install-dev ## ruff's checks and its formatting, as CI runs them
+lint: install-dev ## ruff's checks, its formatting and the import contracts, as CI runs them
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 serve: install ## The production profile: migrate, collect static files, gunicorn (README "Running it for real")
 	$(BIN)/python manage.py migrate --noinput

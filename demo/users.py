@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from cities.models import City, CityCoordinator, Person
-from core.permissions import OFFICE_GROUP
+from core.permissions import OFFICE_GROUP, ensure_office_group
 from networks.models import Network, NetworkEditor
 
 DEMO_PASSWORD = "Demo-Engagiert-2026"
@@ -36,8 +36,6 @@ def load_demo_users() -> list[str]:
     """Create or refresh the example accounts; return their usernames."""
     if not (settings.DEBUG or getattr(settings, "RUNNING_TESTS", False)):
         raise DemoUsersRefused("Demo accounts are for local use only; they need DEBUG=true.")
-    from core.permissions import ensure_office_group
-
     ensure_office_group(sender=None)
     office = Group.objects.get(name=OFFICE_GROUP)
     User = get_user_model()

@@ -13,6 +13,7 @@ from cities.models import City, Person, SearchableQuerySet
 from core.dates import DatePrecision, format_period, period_end, period_start
 from core.locking import VersionedModel
 from core.text import fold, german_slugify
+from events.images import THUMBNAIL_SIDE, fit_within
 from networks.models import Network
 
 
@@ -297,8 +298,6 @@ class MeetingPhoto(models.Model):
     @property
     def thumbnail_size(self) -> tuple[int, int] | tuple[None, None]:
         """Width and height of the thumbnail, derived from the web size (for the img attributes)."""
-        from events.images import THUMBNAIL_SIDE, fit_within
-
         if not (self.width and self.height):
             return (None, None)
         return fit_within(self.width, self.height, THUMBNAIL_SIDE)
