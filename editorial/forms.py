@@ -13,7 +13,7 @@ from core.locking import VersionedFormMixin
 from core.text import german_slugify
 from events import images
 from events.forms import ReencodedPhotoMixin
-from events.models import Meeting, MeetingPhoto, MeetingReport, ReportStatus
+from events.models import Meeting, MeetingPhoto, MeetingReport
 from networks.models import Network
 
 SAVE, PUBLISH, UNPUBLISH = "save", "publish", "unpublish"
@@ -110,7 +110,8 @@ class MeetingForm(VersionedFormMixin, forms.ModelForm):
 
 
 class ReportForm(VersionedFormMixin, forms.ModelForm):
-    """The report; `action` says whether it is saved as it is, published or taken back to a draft."""
+    """The report's texts. Whether it is saved as it is, published or taken back to a draft, the
+    view decides with the submitted action (events/actions.py)."""
 
     class Meta:
         model = MeetingReport
@@ -121,20 +122,6 @@ class ReportForm(VersionedFormMixin, forms.ModelForm):
             "outcomes": forms.Textarea(attrs={"rows": 4}),
             "next_meeting_on": DateInput(),
         }
-
-    def __init__(self, *args, action=SAVE, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.action = action
-
-    def clean(self):
-        cleaned_data = super().clean()
-        # Runs before the model's own clean(), which refuses a published report without text.
-        if self.action == PUBLISH:
-            self.instance.status = ReportStatus.PUBLISHED
-        elif self.action == UNPUBLISH:
-            self.instance.status = ReportStatus.DRAFT
-            self.instance.published_at = None
-        return cleaned_data
 
 
 class PreviewForm(forms.Form):

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,6 +20,7 @@ from core import permissions
 from core.listing import paginate
 from core.locking import StaleEditError, stale_message
 from editorial.forms import PUBLISH, REPORT_ACTIONS, SAVE, UNPUBLISH, MeetingForm, PhotoForm, PreviewForm, ReportForm
+from events import actions
 from events.models import Meeting, MeetingPhoto, MeetingReport
 from networks.models import Network
 
@@ -129,13 +129,15 @@ def report(request, slug):
     action = request.POST.get("action", SAVE)
     if request.method == "POST" and action not in REPORT_ACTIONS:
         return HttpResponseBadRequest("Unbekannte Aktion.")
-    form = ReportForm(request.POST or None, instance=report, action=action)
+    form = ReportForm(request.POST or None, instance=report)
     if request.method == "POST" and form.is_valid():
         if not permissions.may_save(request.user, form.instance):
             raise PermissionDenied
+        save = {PUBLISH: actions.publish_report, UNPUBLISH: actions.withdraw_report}.get(action, _save_report)
         try:
-            with transaction.atomic():
-                form.save()
+            save(form.save(commit=False), user=request.user)
+        except actions.ActionRefused as refusal:
+            form.add_error(refusal.field, refusal.message)
         except StaleEditError as error:
             form.add_error(None, stale_message(error.instance, form.cleaned_data["seen_version"]))
         except IntegrityError:
@@ -144,6 +146,12 @@ def report(request, slug):
             messages.success(request, REPORT_SAVED[action])
             return redirect("editorial:report", meeting.slug)
     return _report_page(request, meeting, form, PhotoForm(), was_published)
+
+
+def _save_report(report: MeetingReport, *, user) -> None:
+    """Saved as it is: a draft stays a draft, a published report stays published with its edits."""
+    with transaction.atomic():
+        report.save()
 
 
 def _report_page(request, meeting, form, photo_form, was_published, status=200):
@@ -187,37 +195,19 @@ def preview(request, slug):
 # --- photos ------------------------------------------------------------------------------------
 
 
-def _delete_files(*files) -> None:
-    for file in files:
-        if file and file.name:
-            file.storage.delete(file.name)
-
-
 @login_required
 @require_POST
 def photo_add(request, slug):
     meeting = _own_meeting(request, slug)
     report = getattr(meeting, "report", None)
     if report is None:
-        messages.error(
-            request, "Bitte speichern Sie zuerst den Bericht (als Entwurf); dann können Sie Fotos hinzufügen."
-        )
+        messages.error(request, actions.REPORT_FIRST)
         return redirect("editorial:report", meeting.slug)
     if not permissions.can(request.user, permissions.ADD, MeetingPhoto):
         raise PermissionDenied
     photo_form = PhotoForm(request.POST, request.FILES, instance=MeetingPhoto(report=report))
     if photo_form.is_valid():
-        photo = photo_form.save(commit=False)
-        if not permissions.may_save(request.user, photo):
-            raise PermissionDenied
-        photo.position = (report.photos.aggregate(last=Max("position"))["last"] or 0) + 1
-        try:
-            with transaction.atomic():
-                photo.save()
-        except Exception:
-            # The files are written before the row; a failed insert must not leave them behind.
-            _delete_files(photo.image, photo.thumbnail)
-            raise
+        actions.add_photo(photo_form.save(commit=False), user=request.user)
         messages.success(request, "Das Foto wurde hinzugefügt.")
         return redirect("editorial:report", meeting.slug)
     form = ReportForm(instance=report)
@@ -229,11 +219,6 @@ def photo_add(request, slug):
 def photo_delete(request, slug, pk):
     meeting = _own_meeting(request, slug)
     photo = get_object_or_404(MeetingPhoto, pk=pk, report__meeting=meeting)
-    if not permissions.can(request.user, permissions.DELETE, photo):
-        raise PermissionDenied
-    files = (photo.image, photo.thumbnail)
-    with transaction.atomic():
-        photo.delete()
-        transaction.on_commit(lambda: _delete_files(*files))
+    actions.delete_photo(photo, user=request.user)
     messages.success(request, "Das Foto wurde entfernt.")
     return redirect("editorial:report", meeting.slug)

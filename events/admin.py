@@ -1,12 +1,13 @@
 """Admin for the networks' meetings and the reports written about them."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
-from django.utils import timezone
 from django.utils.html import format_html
 
 from cities.admin import GermanSlugForm
 from core.admin import DirectoryAdmin, ScopedStackedInline, ScopedTabularInline
+from events import actions
 from events.forms import AdminPhotoForm
 from events.models import Meeting, MeetingPhoto, MeetingReport, ReportStatus
 
@@ -23,8 +24,27 @@ class MeetingForm(GermanSlugForm):
     slug_source_field = "title"
 
 
+class ReportAdminForm(forms.ModelForm):
+    """A report in the admin: choosing the status „veröffentlicht“ or „Entwurf“ publishes or withdraws
+    it as the editorial area and the list actions do (events/actions.py)."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors:
+            return
+        published = self.instance.status == ReportStatus.PUBLISHED
+        try:
+            if published and ("status" in self.changed_data or self.instance.published_at is None):
+                actions.mark_published(self.instance)
+            elif not published and "status" in self.changed_data:
+                actions.mark_withdrawn(self.instance)
+        except actions.ActionRefused as refusal:
+            self.add_error(refusal.field, refusal.message)
+
+
 class MeetingReportInline(ScopedStackedInline):
     model = MeetingReport
+    form = ReportAdminForm
     extra = 0
     max_num = 1
     autocomplete_fields = ["author"]
@@ -172,6 +192,7 @@ class MeetingPhotoInline(ScopedTabularInline):
 
 @admin.register(MeetingReport)
 class MeetingReportAdmin(DirectoryAdmin):
+    form = ReportAdminForm
     list_display = ["meeting_column", "status", "published_at", "author", "photo_count", "modified_at"]
     list_display_links = ["meeting_column"]
     list_filter = ["status", "meeting__kind", ("meeting__networks", admin.RelatedOnlyFieldListFilter)]
@@ -205,18 +226,16 @@ class MeetingReportAdmin(DirectoryAdmin):
 
     @admin.action(description="Ausgewählte Berichte veröffentlichen", permissions=["change"])
     def publish_reports(self, request, queryset):
-        now = timezone.now()
         published, already, without_body = 0, 0, []
         for report in queryset.select_related("meeting"):
-            if report.status == ReportStatus.PUBLISHED:
+            if report.is_published:
                 already += 1
                 continue
-            if not report.body.strip():
+            try:
+                actions.publish_report(report, user=request.user)
+            except actions.ActionRefused:
                 without_body.append(report.meeting.title)
                 continue
-            report.status = ReportStatus.PUBLISHED
-            report.published_at = report.published_at or now
-            report.save()  # a full save: raises the version, so an editor's older copy is refused
             published += 1
         if published:
             self.message_user(request, f"{reports_text(published)} veröffentlicht.", messages.SUCCESS)
@@ -236,9 +255,7 @@ class MeetingReportAdmin(DirectoryAdmin):
         # and makes the cached public pages stale (the action runs in one transaction).
         count = 0
         for report in queryset.filter(status=ReportStatus.PUBLISHED):
-            report.status = ReportStatus.DRAFT
-            report.published_at = None
-            report.save()
+            actions.withdraw_report(report, user=request.user)
             count += 1
         if count:
             self.message_user(

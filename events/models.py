@@ -185,6 +185,9 @@ class Meeting(VersionedModel):
         super().save(*args, **kwargs)
 
 
+REPORT_NEEDS_TEXT = "Ein Bericht kann nur mit Text veröffentlicht werden."
+
+
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", "Entwurf"
     PUBLISHED = "published", "veröffentlicht"
@@ -231,7 +234,7 @@ class MeetingReport(VersionedModel):
             models.CheckConstraint(
                 condition=~Q(status=ReportStatus.PUBLISHED) | (~Q(body="") & Q(published_at__isnull=False)),
                 name="report_published_needs_body",
-                violation_error_message="Ein Bericht kann nur mit Text veröffentlicht werden.",
+                violation_error_message=REPORT_NEEDS_TEXT,
             ),
         ]
         indexes = [models.Index(fields=["status", "published_at"], name="report_status_published_idx")]
@@ -257,11 +260,9 @@ class MeetingReport(VersionedModel):
     def clean(self) -> None:
         super().clean()
         if self.status == ReportStatus.PUBLISHED and not self.body.strip():
-            raise ValidationError({"body": "Ein Bericht kann nur mit Text veröffentlicht werden."})
+            raise ValidationError({"body": REPORT_NEEDS_TEXT})
 
     def save(self, *args, **kwargs):
-        if self.status == ReportStatus.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
         if self.next_meeting_on:
             self.next_meeting_on = period_start(self.next_meeting_on, self.next_meeting_precision)
         super().save(*args, **kwargs)

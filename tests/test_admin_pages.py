@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from cities.models import City, CityKind, Organization, OrganizationKind, Person, Sector, State
 from core.dates import DatePrecision
+from events.actions import publish_report
 from events.models import Meeting, MeetingPhoto, MeetingReport, ReportStatus
 from networks.models import (
     Campaign,
@@ -268,10 +269,8 @@ def test_network_changelist_counts_current_members(admin_client, objects):
     assert row.member_count == 1
 
 
-def test_report_changelist_shows_meeting_status_and_date(admin_client, objects):
-    report = objects["report"]
-    report.status = ReportStatus.PUBLISHED
-    report.save()
+def test_report_changelist_shows_meeting_status_and_date(admin_client, admin_user, objects):
+    publish_report(objects["report"], user=admin_user)
     content = admin_client.get(admin_url(MeetingReport, "changelist")).content.decode()
     assert "Netzwerktreffen Altmark (4. Quartal 2025)" in content
     assert "veröffentlicht" in content
@@ -297,10 +296,9 @@ def test_publish_action_skips_reports_without_body(admin_client, objects):
     assert "Nicht veröffentlicht, weil der Berichtstext fehlt: „Treffen ohne Text“." in shown
 
 
-def test_withdraw_action(admin_client, objects):
+def test_withdraw_action(admin_client, admin_user, objects):
     report = objects["report"]
-    report.status = ReportStatus.PUBLISHED
-    report.save()
+    publish_report(report, user=admin_user)
     response = admin_client.post(
         admin_url(MeetingReport, "changelist"),
         {"action": "withdraw_reports", ACTION_CHECKBOX_NAME: [report.pk]},

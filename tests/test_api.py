@@ -9,6 +9,7 @@ from django.utils import timezone
 from cities.models import City, Person
 from core.trash import delete_with_snapshot, restore
 from demo.synthetic import generate
+from events.actions import publish_report, withdraw_report
 from events.models import Meeting, MeetingReport, ReportStatus
 from networks.models import Network, StatePartnership
 from public.filters.meetings import MeetingFilterSet
@@ -433,15 +434,13 @@ def test_a_full_list_page_needs_no_more_queries_with_ten_times_the_data(client, 
         assert large[url] <= small[url] <= 8, url
 
 
-def test_a_report_withdrawn_after_publication_is_gone_for_readers_who_copied_it(client, demo):
+def test_a_report_withdrawn_after_publication_is_gone_for_readers_who_copied_it(client, demo, admin_user):
     since = QueryDict.fromkeys(["modified_since"], timezone.now().isoformat()).urlencode()
     report = MeetingReport.objects.published().first()
     url = f"{API}/reports/{report.pk}/"
     assert get(client, url)["deleted"] is False
 
-    report.status = ReportStatus.DRAFT
-    report.published_at = None
-    report.save()
+    withdraw_report(report, user=admin_user)
 
     stub = get(client, url)
     assert stub == {"id": url, "type": "MeetingReport", "deleted": True, "modified": stub["modified"]}
@@ -451,8 +450,7 @@ def test_a_report_withdrawn_after_publication_is_gone_for_readers_who_copied_it(
     later = QueryDict.fromkeys(["modified_since"], timezone.now().isoformat()).urlencode()
     assert get(client, f"/api/reports/?{later}")["data"] == []
 
-    report.status = ReportStatus.PUBLISHED
-    report.save()
+    publish_report(report, user=admin_user)
 
     assert get(client, url)["deleted"] is False
     assert [item["deleted"] for item in get(client, f"/api/reports/?{since}")["data"]] == [False]

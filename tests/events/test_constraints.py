@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from events.actions import publish_report
 from events.models import Meeting, MeetingReport, ReportStatus
 
 pytestmark = pytest.mark.django_db
@@ -47,8 +48,10 @@ def test_a_report_without_body_cannot_be_published_through_validation(meeting):
     assert "nur mit Text" in str(excinfo.value)
 
 
-def test_publishing_stamps_the_publication_time(meeting):
-    report = MeetingReport.objects.create(meeting=meeting, body="Bericht", status=ReportStatus.PUBLISHED)
+def test_publishing_stamps_the_publication_time(meeting, admin_user):
+    report = MeetingReport.objects.create(meeting=meeting, body="Bericht")
+    publish_report(report, user=admin_user)
+    report.refresh_from_db()
     assert report.published_at is not None
 
 
