@@ -96,7 +96,7 @@ def upcoming_meeting_added() -> bool:
 
     The demo's last planned meeting is in the past, so its lists of upcoming meetings are empty
     and their prefetch queries never run; the query counts would then differ from the large
-    directory's for that reason alone. As in tests/test_query_budget.py, one upcoming meeting
+    directory's for that reason alone. As in tests/public/test_query_budget.py, one upcoming meeting
     of the Saxon network makes both run the same code.
     """
     from django.utils import timezone

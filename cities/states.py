@@ -1,7 +1,7 @@
 """The 16 Länder: (ISO 3166-2 code, name, slug). The set is fixed by the Basic Law.
 
 The data migration cities/migrations/0002_states.py creates them with a frozen copy of this list
-(migrations must not change when the code does); tests/cities/test_states.py checks that both agree.
+(migrations must not change when the code does); tests/public/test_state_pages.py checks that both agree.
 """
 
 STATES = (

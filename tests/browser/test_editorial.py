@@ -10,7 +10,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from demo.users import DEMO_PASSWORD, load_demo_users
-from tests.events.test_editorial import create_autumn_meeting
+from tests.editorial.test_editorial import create_autumn_meeting
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 

@@ -13,7 +13,7 @@ meeting (of a network without meetings in the demo, with a town), so that both
 measurements run the same code paths.
 
 `test_page_stays_within_its_size_budget_in_a_crowded_directory` then piles data onto the
-same pages far beyond every cap they apply (tests/cities/crowded.py) and checks that each
+same pages far beyond every cap they apply (tests/public/crowded.py) and checks that each
 still fits its size budget.
 
 Run with `-s` to see the counts.
@@ -35,9 +35,9 @@ from demo.synthetic import generate
 from events.models import Meeting, MeetingReport, ReportStatus
 from networks.models import Membership, Network, NetworkKind
 from public.views import towns as city_views
-from tests.cities.crowded import crowd
 from tests.fetching import lazy_loads_refused
 from tests.pages import result_count
+from tests.public.crowded import crowd
 from tests.queries import request_cost
 
 pytestmark = pytest.mark.django_db

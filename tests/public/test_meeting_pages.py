@@ -17,8 +17,8 @@ from cities.models import City
 from core.dates import DatePrecision, period_end, period_start
 from events.models import Meeting, MeetingReport, MeetingStatus, ReportStatus
 from networks.models import Network
-from tests.cities.crowded import crowd
 from tests.pages import chips, meeting_slugs, page
+from tests.public.crowded import crowd
 
 pytestmark = pytest.mark.django_db
 

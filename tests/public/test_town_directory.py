@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from cities.models import City, State
 from events.models import Meeting
 from networks.models import Membership, Network
-from tests.cities.crowded import crowd
 from tests.pages import chips, form_data, page, result_count, town_slugs
+from tests.public.crowded import crowd
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 
 from events.models import MeetingReport, ReportStatus
 from networks.models import Campaign, Membership, Network, Seat
-from tests.cities.crowded import crowd
 from tests.pages import chips, jsonld, page, result_count
+from tests.public.crowded import crowd
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 
 from cities.models import City
 from networks.models import Membership
-from tests.cities.crowded import crowd
 from tests.pages import chips, page, result_count
+from tests.public.crowded import crowd
 
 pytestmark = pytest.mark.django_db
 

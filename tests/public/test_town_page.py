@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from cities.models import City, Person
 from events.models import Meeting, MeetingReport, ReportStatus
 from networks.models import Membership
-from tests.cities.crowded import LANDESNETZWERK, crowd
 from tests.pages import page, result_count, town_slugs
+from tests.public.crowded import LANDESNETZWERK, crowd
 
 pytestmark = pytest.mark.django_db
 

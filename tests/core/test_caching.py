@@ -19,9 +19,9 @@ from cities.models import City
 from core.caching import current_version
 from events.models import Meeting, MeetingReport, ReportStatus
 from networks.models import Network
-from tests.events.test_editorial import create_autumn_meeting, report_data
+from tests.core.test_locking import admin_change_url, admin_form
+from tests.editorial.test_editorial import create_autumn_meeting, report_data
 from tests.pages import form_data, town_slugs
-from tests.test_locking import admin_change_url, admin_form
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

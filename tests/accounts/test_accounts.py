@@ -19,7 +19,7 @@ from tests.pages import page
 
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "Gruene-Wiese-am-Stadtpark-7"
 NEW_PASSWORD = "Ginkgo-Allee-Stendal-2025"
 LOGIN = "/anmelden/"

@@ -15,8 +15,8 @@ from core.models import DeletedEntry
 from core.trash import RESTORE_REASON, delete_with_snapshot, restore
 from events.models import Meeting, MeetingPhoto, MeetingReport
 from networks.models import Membership, Network, Seat, SeatTerm, SubGroup
+from tests.core.test_locking import signed_in
 from tests.pages import page
-from tests.test_locking import signed_in
 
 pytestmark = pytest.mark.django_db
 

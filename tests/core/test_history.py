@@ -7,8 +7,8 @@ from django.urls import reverse
 from cities.models import City, State
 from events.models import Meeting
 from networks.models import Membership, Network
+from tests.core.test_locking import admin_change_url, admin_form, open_change_form, signed_in
 from tests.pages import form_data, page
-from tests.test_locking import admin_change_url, admin_form, open_change_form, signed_in
 
 pytestmark = pytest.mark.django_db
 
