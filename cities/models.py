@@ -17,6 +17,8 @@ from core.subqueries import row_count
 from core.text import fold, german_slugify
 
 PROGRAMME_START_YEAR = 2015
+# The last year a year field accepts (forms, filters and the API alike).
+LAST_YEAR = 2100
 
 
 class Sector(models.TextChoices):
@@ -514,8 +516,3 @@ class CityCoordinator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} koordiniert {self.city}"
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        # Coordinators work in the admin, which admits staff accounts only.
-        type(self.user).objects.filter(pk=self.user_id, is_staff=False).update(is_staff=True)

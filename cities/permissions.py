@@ -26,6 +26,8 @@ def register_rules() -> None:
             owned_ids=lambda user, today: CityCoordinator.objects.filter(user=user).values_list("city_id", flat=True),
             held=lambda account: Exists(CityCoordinator.objects.filter(user=account)),
         ),
+        # Coordinators work in the admin, which admits staff accounts only.
+        assignments=CityCoordinator,
     )
     towns = in_towns("pk")
     register(

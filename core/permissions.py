@@ -28,6 +28,7 @@ from typing import Any
 
 from django.contrib.auth.models import Group, Permission
 from django.db.models import BooleanField, Exists, ExpressionWrapper, Model, OuterRef, Q, QuerySet
+from django.db.models.signals import post_delete, post_save
 
 from core.directory import directory_app_labels
 
@@ -68,8 +69,32 @@ CHOICES: dict[str, Callable] = {}
 OWNERSHIP: dict[str, Callable] = {}
 
 
-def register_role(key: str, role: Role) -> None:
+def register_role(key: str, role: Role, *, assignments: type[Model] | None = None) -> None:
+    """Add a role. `assignments` is the model whose rows give it (with a `user` field): the
+    account's staff flag follows them (`staff_follows_roles`)."""
     ROLES[key] = role
+    if assignments is not None:
+        post_save.connect(_assignment_changed, sender=assignments, dispatch_uid=f"staff-{key}-save")
+        post_delete.connect(_assignment_changed, sender=assignments, dispatch_uid=f"staff-{key}-delete")
+
+
+def _assignment_changed(sender, instance, origin=None, **kwargs):
+    # An assignment that goes with its town or network (a deletion into the Papierkorb) comes back
+    # with it when restored: the account keeps its flag meanwhile.
+    deleted_itself = isinstance(origin, sender) or (isinstance(origin, QuerySet) and origin.model is sender)
+    if origin is None or deleted_itself:
+        staff_follows_roles(instance.user)
+
+
+def staff_follows_roles(user) -> None:
+    """An account is staff while it is the office's or holds a role (every role works partly in the
+    admin), and stops being staff when its last role goes; superusers stay staff."""
+    for name in [name for name in vars(user) if name.startswith("_permissions_")]:
+        delattr(user, name)  # the roles just changed
+    wanted = user.is_superuser or is_office(user) or any(owned_ids(user, key) for key in ROLES)
+    if user.is_staff != wanted:
+        type(user).objects.filter(pk=user.pk).update(is_staff=wanted)
+        user.is_staff = wanted
 
 
 def register(

@@ -476,8 +476,3 @@ class NetworkEditor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} betreut {self.network}"
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        # Network editors also keep the network's memberships in the admin, which admits staff accounts only.
-        type(self.user).objects.filter(pk=self.user_id, is_staff=False).update(is_staff=True)

@@ -34,6 +34,8 @@ def register_rules() -> None:
                 | Q(Exists(SeatTerm.objects.running().filter(person__user=account)))
             ),
         ),
+        # Spokespersons keep their networks' memberships in the admin, which admits staff accounts only.
+        assignments=NetworkEditor,
     )
     register(
         grants={

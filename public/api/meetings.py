@@ -11,7 +11,7 @@ from typing import Literal
 from django.db.models import Prefetch
 from ninja import Field, Query, Router, Schema
 
-from cities.models import Person
+from cities.models import LAST_YEAR, PROGRAMME_START_YEAR, Person
 from events.models import Meeting, MeetingFormat, MeetingKind, MeetingReport, MeetingStatus, ReportStatus
 from public.api.base import (
     ERRORS,
@@ -81,7 +81,7 @@ class MeetingQuery(ListQuery):
     land: list[StateSlug] = []
     format: MeetingFormat = None
     art: MeetingKind = None
-    jahr: int = Field(None, ge=2015, le=2100)
+    jahr: int = Field(None, ge=PROGRAMME_START_YEAR, le=LAST_YEAR)
 
 
 def meetings():

@@ -5,7 +5,16 @@ from typing import Literal
 from django.db.models import Prefetch
 from ninja import Field, Query, Router, Schema
 
-from cities.models import City, CityKind, CoordinationModel, Organization, OrganizationKind, SizeClass
+from cities.models import (
+    LAST_YEAR,
+    PROGRAMME_START_YEAR,
+    City,
+    CityKind,
+    CoordinationModel,
+    Organization,
+    OrganizationKind,
+    SizeClass,
+)
 from cities.states import STATE_SLUGS
 from networks.models import Membership, NetworkKind
 from public.api.base import (
@@ -81,8 +90,8 @@ class TownQuery(ListQuery):
     land: list[StateSlug] = Field([], description="States, by slug.")
     netzwerk: list[Slug] = Field([], description="Networks the town currently belongs to, by slug.")
     art: list[NetworkKind] = Field([], description="Kinds of network the town currently belongs to.")
-    seit_von: int = Field(None, ge=2015, le=2100, description="Joined in this year or later.")
-    seit_bis: int = Field(None, ge=2015, le=2100, description="Joined in this year or earlier.")
+    seit_von: int = Field(None, ge=PROGRAMME_START_YEAR, le=LAST_YEAR, description="Joined in this year or later.")
+    seit_bis: int = Field(None, ge=PROGRAMME_START_YEAR, le=LAST_YEAR, description="Joined in this year or earlier.")
     groesse: SizeClass = None
     koordination: CoordinationModel = None
     laenderpartner: Literal["on", "true", "false"] = Field(

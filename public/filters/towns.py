@@ -6,11 +6,11 @@ Parameter names are German because they appear in the visitor's address bar
 
 import django_filters
 from django import forms
-from django.apps import apps
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import F, Q
+from django.db.models import F
 
-from cities.models import PROGRAMME_START_YEAR, City, CoordinationModel, SizeClass, State
+from cities.models import LAST_YEAR, PROGRAMME_START_YEAR, City, CoordinationModel, SizeClass, State
+from events.models import Meeting
 from networks.models import Network, NetworkKind
 
 MAX_QUERY_LENGTH = 100
@@ -18,7 +18,7 @@ MAX_QUERY_LENGTH = 100
 
 class YearInput(forms.NumberInput):
     def __init__(self, attrs=None):
-        super().__init__({"inputmode": "numeric", "min": PROGRAMME_START_YEAR, "max": 2100, **(attrs or {})})
+        super().__init__({"inputmode": "numeric", "min": PROGRAMME_START_YEAR, "max": LAST_YEAR, **(attrs or {})})
 
 
 class YearField(forms.IntegerField):
@@ -30,7 +30,7 @@ class YearField(forms.IntegerField):
         kwargs.setdefault("widget", YearInput)
         super().__init__(*args, **kwargs)
         self.validators.append(MinValueValidator(PROGRAMME_START_YEAR, f"Das Programm begann {PROGRAMME_START_YEAR}."))
-        self.validators.append(MaxValueValidator(2100, "Bitte ein Jahr bis 2100 eingeben."))
+        self.validators.append(MaxValueValidator(LAST_YEAR, f"Bitte ein Jahr bis {LAST_YEAR} eingeben."))
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -95,7 +95,7 @@ class CityFilterSet(django_filters.FilterSet):
         label="Treffen",
         method="filter_meetings",
         to_field_name="slug",
-        queryset=lambda request: apps.get_model("events", "Meeting").objects.all(),
+        queryset=lambda request: Meeting.objects.all(),
         widget=forms.MultipleHiddenInput,
     )
     seit_von = YearFilter(label="Dabei seit (von)", field_name="joined_year", lookup_expr="gte")
@@ -139,10 +139,7 @@ class CityFilterSet(django_filters.FilterSet):
         """Towns that take part in or host any of the meetings."""
         if not value:
             return queryset
-        meeting = apps.get_model("events", "Meeting")
-        attending = meeting.participating_cities.through.objects.filter(meeting__in=value).values("city_id")
-        hosting = meeting.host_cities.through.objects.filter(meeting__in=value).values("city_id")
-        return queryset.filter(Q(pk__in=attending) | Q(pk__in=hosting))
+        return queryset.filter(pk__in=Meeting.objects.filter(pk__in=[meeting.pk for meeting in value]).named_town_ids())
 
     def filter_network_kinds(self, queryset, name, value):
         return queryset.in_network_kinds(value) if value else queryset

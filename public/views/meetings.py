@@ -1,4 +1,4 @@
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -96,7 +96,7 @@ def meeting_detail(request, slug):
     context = {
         "meeting": meeting,
         "report": report if report is not None and report.is_published else None,
-        "is_upcoming": meeting.period_ends_on is not None and meeting.period_ends_on >= timezone.localdate(),
+        "is_upcoming": meeting.is_upcoming(),
         "jsonld": seo.meeting_jsonld(request, meeting),
         "nav": "meetings",
     }
@@ -120,7 +120,7 @@ def meeting_columns(request) -> list[Column]:
         ),
         Column("start_time", "Uhrzeit (Beginn)", lambda meeting: meeting.start_time),
         Column("end_time", "Uhrzeit (Ende)", lambda meeting: meeting.end_time),
-        Column("upcoming", "Anstehend", lambda m: m.period_ends_on is not None and m.period_ends_on >= today),
+        Column("upcoming", "Anstehend", lambda meeting: meeting.is_upcoming(today)),
         Column("kind", "Art", lambda meeting: meeting.kind, text=lambda meeting: meeting.get_kind_display()),
         Column("format", "Format", lambda meeting: meeting.format, text=lambda meeting: meeting.get_format_display()),
         Column("status", "Status", lambda meeting: meeting.status, text=lambda meeting: meeting.get_status_display()),
@@ -183,11 +183,7 @@ def network_calendar(request, slug):
 def city_calendar(request, slug):
     """The meetings a town hosts, attends or where it takes place, as an iCalendar feed."""
     city = get_object_or_404(City, slug=slug)
-    meetings = (
-        Meeting.objects.filter(Q(participating_cities=city) | Q(host_cities=city) | Q(place_city=city))
-        .distinct()
-        .with_relations()
-    )
+    meetings = Meeting.objects.of_towns([city]).with_relations()
     calendar = build_calendar(
         request,
         meetings,

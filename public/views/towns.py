@@ -10,7 +10,6 @@ from core.maps import render_germany_map
 from core.subqueries import row_count
 from events.models import Meeting
 from networks.models import Membership, Network, NetworkKind, PartnershipCommitment
-from public.filters.meetings import meeting_ids_of_towns
 from public.filters.networks import network_picker
 from public.filters.towns import CityFilterSet
 
@@ -129,7 +128,7 @@ def city_detail(request, slug):
         slug=slug,
     )
     meetings, meeting_count = capped(
-        Meeting.objects.filter(pk__in=meeting_ids_of_towns([city])).with_relations(),
+        Meeting.objects.of_towns([city]).with_relations(),
         TOWN_MEETINGS_SHOWN,
     )
     fellows = {}

@@ -555,3 +555,19 @@ def test_the_admin_start_page_names_the_own_towns_and_networks(client, accounts)
 
     login(client, accounts, "office")
     assert page(client.get(reverse("admin:index"))).find(id="my-work") is None
+
+
+def test_the_staff_flag_follows_the_roles_an_account_holds(demo, django_user_model):
+    user = django_user_model.objects.create_user("zwei-rollen", password="Ein-langes-Passwort-2026")
+    coordination = CityCoordinator.objects.create(user=user, city=City.objects.get(slug="stendal"))
+    user.refresh_from_db()
+    assert user.is_staff
+    editing = NetworkEditor.objects.create(user=user, network=Network.objects.get(slug="regionalnetzwerk-anhalt"))
+
+    coordination.delete()
+    user.refresh_from_db()
+    assert user.is_staff  # still looks after a network
+
+    editing.delete()
+    user.refresh_from_db()
+    assert not user.is_staff
