@@ -19,6 +19,8 @@ from django.apps import apps
 from django.core.cache import caches
 from django.db import connections, models
 
+from core.directory import directory_app_labels
+
 
 def pytest_configure(config):
     from tests import fetching
@@ -132,7 +134,7 @@ def empty_directory(db):
 
 
 def _is_ours(model: type[models.Model]) -> bool:
-    return model._meta.app_label in {"cities", "networks", "events", "engagiert"}
+    return model._meta.app_label in {*directory_app_labels(), "engagiert"}
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from django.apps import apps
 from django.core.management import call_command
 
 from cities.models import City, CityKind, CoordinationModel, Organization, Person, Sector
+from core.directory import directory_app_labels
 from demo.loader import DATA_FILE, DemoDataError, load_demo
 from events.models import Meeting, MeetingFormat, MeetingKind, MeetingReport, MeetingStatus, ReportStatus
 from networks.models import (
@@ -47,7 +48,7 @@ BAVARIAN_TOWNS = {
     "kronach",
     "kaufbeuren",
 }
-DOMAIN_APPS = {"cities", "networks", "events"}
+DOMAIN_APPS = set(directory_app_labels())
 
 
 @pytest.fixture

@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from cities.models import City, Organization
 from core.dates import period_end
+from core.directory import directory_app_labels
 from core.text import fold, german_slugify
 from demo.synthetic import generate
 from events.models import Meeting, MeetingReport, ReportStatus
@@ -182,7 +183,7 @@ def test_synthetic_data_passes_every_model_check(demo):
 
     domain_models = [
         model
-        for label in ("cities", "networks", "events")
+        for label in directory_app_labels()
         for model in apps.get_app_config(label).get_models()
         if not model.__name__.startswith("Historical")
     ]
