@@ -16,6 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from core import permissions
 from core.history import ReadableHistoryMixin
 from core.locking import StaleEditError, VersionedFormMixin, VersionedInlineMixin, VersionedModel, stale_message
+from core.models import Citation, Source
 from core.trash import TrashMixin
 
 OWNERSHIP_MESSAGE = "Diese Auswahl liegt außerhalb Ihres Bereichs. Sie können nur eigene Einträge anlegen und ändern."
@@ -216,3 +217,22 @@ class ScopedTabularInline(ScopedInline, admin.TabularInline):
 
 class ScopedStackedInline(ScopedInline, admin.StackedInline):
     pass
+
+
+# --- sources: the office keeps them (django.contrib.admin's permissions; the office group has them) ---
+
+
+class CitationInline(admin.TabularInline):
+    model = Citation
+    extra = 0
+    fields = ["content_type", "object_id", "fact"]
+    verbose_name_plural = "Belege: welche Einträge diese Quelle belegt"
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["title", "publisher", "published_on", "retrieved_on", "url"]
+    search_fields = ["title", "publisher", "url", "key"]
+    list_filter = ["publisher"]
+    ordering = ["title"]
+    inlines = [CitationInline]

@@ -1,10 +1,15 @@
-"""Models of the project itself: the Papierkorb (trash) of deleted towns, networks and meetings."""
+"""Models of the ground floor: the Papierkorb (trash) of deleted towns, networks and meetings, the
+page cache's token, and the sources that back the directory's facts."""
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
+
+from core.dates import DatePrecision, format_period, period_start
 
 
 class DeletedEntry(models.Model):
@@ -85,3 +90,82 @@ class DirectoryVersion(models.Model):
 
     def __str__(self):
         return f"{self.token} ({self.changed_at:%d.%m.%Y %H:%M:%S})"
+
+
+class SourceQuerySet(models.QuerySet):
+    def citing(self, *entries: models.Model):
+        """The sources that back any of the entries (model instances) or a fact of them, each once, in one query."""
+        by_model: dict[type, list] = {}
+        for entry in entries:
+            by_model.setdefault(type(entry), []).append(entry.pk)
+        condition = models.Q(pk__in=[])
+        for model, ids in by_model.items():
+            content_type = ContentType.objects.get_for_model(model)
+            condition |= models.Q(content_type=content_type, object_id__in=ids)
+        return self.filter(pk__in=Citation.objects.filter(condition).values("source_id"))
+
+
+class Source(models.Model):
+    """A public page or text that states facts of the directory: the press release, the town's
+    page, the programme's own site. Facts cite it through `Citation`."""
+
+    key = models.SlugField(
+        "Kürzel",
+        max_length=80,
+        unique=True,
+        help_text="Eindeutiges Kürzel, mit dem die Datendateien die Quelle nennen.",
+    )
+    title = models.CharField("Titel", max_length=300)
+    publisher = models.CharField("Herausgeber", max_length=200, blank=True)
+    url = models.URLField("Adresse (URL)", max_length=500, blank=True)
+    published_on = models.DateField("Veröffentlicht am", null=True, blank=True)
+    published_precision = models.CharField(
+        "Genauigkeit des Datums", max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    retrieved_on = models.DateField("Abgerufen am", null=True, blank=True)
+
+    objects = SourceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "Quelle"
+        verbose_name_plural = "Quellen"
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return f"{self.publisher}: {self.title}" if self.publisher else self.title
+
+    def save(self, *args, **kwargs):
+        if self.published_on:
+            self.published_on = period_start(self.published_on, self.published_precision)
+        super().save(*args, **kwargs)
+
+    @property
+    def published_display(self) -> str:
+        return format_period(self.published_on, self.published_precision)
+
+
+class Citation(models.Model):
+    """A source backs an entry of the directory (a town, a membership, a meeting …), or one fact of it."""
+
+    source = models.ForeignKey(Source, verbose_name="Quelle", on_delete=models.PROTECT, related_name="citations")
+    content_type = models.ForeignKey(ContentType, verbose_name="Art des Eintrags", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField("Nummer des Eintrags")
+    entry = GenericForeignKey("content_type", "object_id")
+    fact = models.CharField(
+        "Angabe",
+        max_length=60,
+        blank=True,
+        help_text="Feld, das die Quelle belegt (z. B. joined_year); leer, wenn sie den ganzen Eintrag belegt.",
+    )
+
+    class Meta:
+        verbose_name = "Beleg"
+        verbose_name_plural = "Belege"
+        ordering = ["source__title"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "content_type", "object_id", "fact"], name="citation_unique")
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="citation_entry_idx")]
+
+    def __str__(self) -> str:
+        return str(self.source)

@@ -22,6 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -31,6 +32,7 @@ from simple_history.utils import get_m2m_field_name
 from cities.models import City, Organization, Person, State
 from core.caching import directory_changed
 from core.dates import period_start
+from core.models import Citation, Source
 from events.models import Meeting, MeetingReport
 from networks.models import (
     Campaign,
@@ -49,6 +51,7 @@ COORDINATE_STEP = Decimal("0.00001")
 
 # Sections in the order they are loaded; the keys of the summary dict.
 SECTIONS = (
+    "sources",
     "organizations",
     "cities",
     "people",
@@ -66,6 +69,7 @@ SECTIONS = (
 
 # (date field, precision field) pairs: dates are stored as the first day of their period.
 PERIOD_FIELDS = {
+    Source: [("published_on", "published_precision")],
     Network: [("started_on", "started_precision"), ("ended_on", "ended_precision")],
     Membership: [("since", "since_precision")],
     SeatTerm: [("elected_on", "elected_precision")],
@@ -77,7 +81,11 @@ PERIOD_FIELDS = {
 
 # The keys a record of each kind may have; the first set is required.
 RECORD_KEYS = {
-    "organization": ({"name"}, {"short_name", "kind", "city", "state", "website", "description", "sources"}),
+    "source": ({"title"}, {"publisher", "url", "published", "published_precision", "retrieved"}),
+    "organization": (
+        {"name"},
+        {"short_name", "kind", "city", "state", "website", "description", "sources", "fact_sources"},
+    ),
     "city": (
         {"slug", "name", "state"},
         {
@@ -99,9 +107,13 @@ RECORD_KEYS = {
             "coordinating_organization",
             "coordination_model",
             "sources",
+            "fact_sources",
         },
     ),
-    "person": ({"name"}, {"title", "role", "sector", "organization", "city", "contact_public", "sources"}),
+    "person": (
+        {"name"},
+        {"title", "role", "sector", "organization", "city", "contact_public", "sources", "fact_sources"},
+    ),
     "network": (
         {"slug", "name", "kind"},
         {
@@ -119,6 +131,7 @@ RECORD_KEYS = {
             "description",
             "website",
             "sources",
+            "fact_sources",
             "subgroups",
             "memberships",
             "seats",
@@ -139,6 +152,7 @@ RECORD_KEYS = {
             "ended_on",
             "ended_precision",
             "sources",
+            "fact_sources",
         },
     ),
     "partnership": (
@@ -152,6 +166,7 @@ RECORD_KEYS = {
             "commitments",
             "description",
             "sources",
+            "fact_sources",
         },
     ),
     "meeting": (
@@ -175,6 +190,7 @@ RECORD_KEYS = {
             "topics",
             "description",
             "sources",
+            "fact_sources",
             "report",
         },
     ),
@@ -224,7 +240,7 @@ def load_demo(stdout=None, path: Path | None = None) -> dict[str, int]:
 class _Loader:
     def __init__(self, data: dict[str, Any]):
         self.data = data
-        self.sources: dict[str, str] = data.get("sources", {})
+        self.sources: dict[str, Source] = {}
         self.section_counts: Counter[str] = Counter()
         # Each object is counted once, with the strongest thing that happened to it.
         self.outcomes: dict[tuple[type, int], str] = {}
@@ -240,6 +256,8 @@ class _Loader:
     # --- driver -------------------------------------------------------------------
 
     def run(self) -> None:
+        for key, record in self.data.get("sources", {}).items():
+            self.load_source(key, record)
         organizations = self.data.get("organizations", [])
         # Towns name their coordinating body and bodies name their town: write the bodies
         # first without their town, then the towns, then the bodies' towns.
@@ -275,6 +293,8 @@ class _Loader:
         if with_city:
             values["city"] = self.city(record.get("city"))
         organization = self.upsert(Organization, {"name": record["name"]}, values)
+        if with_city:
+            self.cite(organization, record)
         for key in filter(None, [organization.name, organization.short_name]):
             known = self.organizations.get(key)
             if known is not None and known.pk != organization.pk:
@@ -311,6 +331,7 @@ class _Loader:
         values["coordinating_organization"] = self.organization(record.get("coordinating_organization"))
         values["source_note"] = self.source_note(record)
         self.cities[record["slug"]] = self.upsert(City, {"slug": record["slug"]}, values)
+        self.cite(self.cities[record["slug"]], record)
         self.section_counts["cities"] += 1
 
     def load_person(self, record: dict) -> None:
@@ -324,6 +345,7 @@ class _Loader:
         values.update(email="", phone="")
         lookup = {"name": record["name"], "role": record.get("role", "")}
         self.people[record["name"]] = self.upsert(Person, lookup, values)
+        self.cite(self.people[record["name"]], record)
         self.section_counts["people"] += 1
 
     def load_network(self, record: dict) -> None:
@@ -349,6 +371,7 @@ class _Loader:
         values["host"] = self.organization(record.get("host"))
         values["source_note"] = self.source_note(record)
         network = self.upsert(Network, {"slug": record["slug"]}, values)
+        self.cite(network, record)
         self.set_m2m(network, "states", [self.state(code) for code in record.get("states", [])])
         self.set_m2m(network, "partners", [self.organization(name) for name in record.get("partners", [])])
         self.networks[record["slug"]] = network
@@ -398,6 +421,7 @@ class _Loader:
                 ],
             )
             campaign = self.upsert(Campaign, {"network": network, "slug": campaign_record["slug"]}, values)
+            self.cite(campaign, campaign_record)
             self.set_m2m(campaign, "cities", [self.city(slug) for slug in campaign_record.get("cities", [])])
             self.section_counts["campaigns"] += 1
 
@@ -408,6 +432,7 @@ class _Loader:
         )
         values["source_note"] = self.source_note(record)
         partnership = self.upsert(StatePartnership, {"state": self.state(record["state"])}, values)
+        self.cite(partnership, record)
         self.set_m2m(partnership, "signatories", [self.person(name) for name in record.get("signatories", [])])
         self.set_m2m(
             partnership,
@@ -447,6 +472,7 @@ class _Loader:
         values["place_city"] = self.city(record.get("place_city"))
         values["source_note"] = self.source_note(record)
         meeting = self.upsert(Meeting, {"slug": record["slug"]}, values)
+        self.cite(meeting, record)
         self.set_m2m(meeting, "networks", [self.network(slug) for slug in record.get("networks", [])])
         self.set_m2m(meeting, "host_cities", [self.city(slug) for slug in record.get("host_cities", [])])
         self.set_m2m(
@@ -615,9 +641,30 @@ class _Loader:
         if missing := required - set(record):
             raise DemoDataError(f"Missing key(s) {sorted(missing)} in {where}.")
 
+    def load_source(self, key: str, record) -> None:
+        if not isinstance(record, dict):
+            raise DemoDataError(f"Source {key!r} needs a table with at least a title (and url, publisher …).")
+        self.check_keys(record, "source", key)
+        values = self.scalars(Source, record, ["title", "publisher", "url", "published_precision"])
+        values["published_on"] = record.get("published")
+        values["retrieved_on"] = record.get("retrieved")
+        self.sources[key] = self.upsert(Source, {"key": key}, values)
+        self.section_counts["sources"] += 1
+
+    def cite(self, obj: models.Model, record: dict) -> None:
+        """The record's `sources` back the whole entry; `fact_sources` back single fields of it."""
+        entry = {"content_type": ContentType.objects.get_for_model(type(obj)), "object_id": obj.pk}
+        cited = [(key, "") for key in record.get("sources", [])]
+        cited += [(key, fact) for fact, keys in record.get("fact_sources", {}).items() for key in keys]
+        for key, fact in cited:
+            self.upsert(Citation, {"source": self.source(key), **entry, "fact": fact}, {})
+
+    def source(self, key: str) -> Source:
+        return self._resolve(self.sources, key, "source")
+
     def source_note(self, record: dict) -> str:
         try:
-            return "; ".join(self.sources[key] for key in record.get("sources", []))
+            return "; ".join(self.sources[key].title for key in record.get("sources", []))
         except KeyError as error:
             raise DemoDataError(f"Unknown source {error.args[0]!r}; add it to [sources].") from None
 

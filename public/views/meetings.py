@@ -7,6 +7,7 @@ from cities.models import City, Person
 from core import seo
 from core.exports import Column, applied_filters, bad_filter_response, export_query, export_response
 from core.listing import filter_chips, fragment_part, paginate, render_list, vary_on_htmx
+from core.models import Source
 from core.subqueries import row_count
 from events.models import Meeting
 from networks.models import Network
@@ -98,6 +99,7 @@ def meeting_detail(request, slug):
         "report": report if report is not None and report.is_published else None,
         "is_upcoming": meeting.is_upcoming(),
         "jsonld": seo.meeting_jsonld(request, meeting),
+        "sources": Source.objects.citing(meeting),
         "nav": "meetings",
     }
     return render(request, "events/meeting_detail.html", context)

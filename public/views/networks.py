@@ -14,6 +14,7 @@ from core.exports import (
 )
 from core.listing import capped, filter_chips, paginate, render_list, vary_on_htmx
 from core.maps import render_germany_map
+from core.models import Source
 from core.subqueries import row_count
 from events.models import Meeting, MeetingReport
 from networks.models import Campaign, Membership, Network, SeatTerm, SubGroup
@@ -158,6 +159,7 @@ def network_detail(request, slug):
             title=f"Mitgliedsstädte von {network.name}",
         ),
         "map_clustered": points.clustered,
+        "sources": Source.objects.citing(network),
         "nav": "networks",
     }
     return render(request, "networks/network_detail.html", context)

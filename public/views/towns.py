@@ -7,6 +7,7 @@ from core import seo
 from core.exports import Column, bad_filter_response, export_response
 from core.listing import capped, filter_chips, fragment_part, paginate, render_list, vary_on_htmx
 from core.maps import render_germany_map
+from core.models import Source
 from core.subqueries import row_count
 from events.models import Meeting
 from networks.models import Membership, Network, NetworkKind, PartnershipCommitment
@@ -149,6 +150,7 @@ def city_detail(request, slug):
         "meetings": meetings,
         "meeting_count": meeting_count,
         "tandem_partners": sorted(tandem_partners, key=lambda other: other.name),
+        "sources": Source.objects.citing(city, *city.current_memberships),
         "jsonld": seo.city_jsonld(request, city),
         "map": render_germany_map(
             [
@@ -224,6 +226,7 @@ def state_detail(request, slug):
         "network_count": network_count,
         "map": render_germany_map(points, highlight_states=[state.code], title=f"Engagierte Städte in {state}"),
         "map_clustered": points.clustered,
+        "sources": Source.objects.citing(partnership) if (partnership := getattr(state, "partnership", None)) else [],
         "nav": "states",
     }
     return render(request, "cities/state_detail.html", context)

@@ -345,3 +345,25 @@ def test_the_town_page_needs_the_same_queries_and_stays_small_when_crowded(clien
 
     assert len(large.captured_queries) == len(small.captured_queries)
     assert len(gzip.compress(after.content)) < len(gzip.compress(before.content)) + 3_000
+
+
+# --- sources ---------------------------------------------------------------------------------------
+
+
+def test_every_town_page_names_and_links_its_sources(client, demo):
+    for town in City.objects.active():
+        section = page(client.get(town.get_absolute_url())).section("quellen")
+        external = [link for link in section.links() if link.startswith("https://")]
+        assert external, f"{town.slug} links no source"
+
+
+def test_a_source_shows_title_publisher_date_and_retrieval(client, demo):
+    section = page(client.get("/staedte/weisswasser-ol/")).section("quellen")
+    assert (
+        "https://www.engagiertestadt.de/2025/06/24/engagierte-staedte-sachsen-vernetzen-sich-in-der-engagierten-stadt-weisswasser-o-l/"
+        in section.links()
+    )
+    assert (
+        "Engagierte Städte Sachsen vernetzen sich in der Engagierten Stadt Weißwasser/O.L., Netzwerkprogramm Engagierte Stadt, 24. Juni 2025 (abgerufen am 30. November 2026)"
+        in section.text
+    )
