@@ -206,6 +206,7 @@ class Person(models.Model):
 class CityKind(models.TextChoices):
     TOWN = "town", "Stadt"
     MUNICIPALITY = "municipality", "Gemeinde"
+    DISTRICT = "district", "Stadtteil oder Bezirk"
     LAND = "land", "Engagiertes Land"
 
 

@@ -46,6 +46,9 @@ from networks.models import (
 )
 
 DATA_FILE = Path(__file__).with_name("network.toml")
+# The data files, loaded as one: network.toml (organisations, the towns of the seed texts,
+# networks, partnerships, meetings) and towns.toml (the further member towns and their sources).
+DATA_FILES = tuple(path for path in (DATA_FILE, Path(__file__).with_name("towns.toml")) if path.is_file())
 
 COORDINATE_STEP = Decimal("0.00001")
 
@@ -139,7 +142,8 @@ RECORD_KEYS = {
         },
     ),
     "sub-group": ({"name"}, {"declared_member_count", "description"}),
-    "membership": ({"city"}, {"since", "since_precision", "role", "subgroup", "note"}),
+    "membership": ({"city"}, {"since", "since_precision", "role", "subgroup", "note", "sources"}),
+    "listed membership": ({"network", "city"}, {"since", "since_precision", "role", "note", "sources"}),
     "seat": ({"title"}, {"sector", "terms"}),
     "term": ({"person"}, {"elected_on", "elected_precision", "term_ends_on", "note"}),
     "campaign": (
@@ -215,16 +219,35 @@ class DemoDataError(ValueError):
     """The data file is inconsistent: an unknown key, a reference to nothing, a duplicate."""
 
 
+def read_data(paths) -> dict[str, Any]:
+    """The data files as one: their lists (towns, networks …) one after the other, their tables
+    (sources, commitments) merged; a key defined in two files is refused."""
+    data: dict[str, Any] = {}
+    for path in paths:
+        try:
+            part = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as error:
+            raise DemoDataError(f"{Path(path).name} is not valid TOML: {error}") from error
+        for section, value in part.items():
+            if isinstance(value, list):
+                data.setdefault(section, []).extend(value)
+            elif isinstance(value, dict):
+                merged = data.setdefault(section, {})
+                if twice := set(merged) & set(value):
+                    raise DemoDataError(f"[{section}] {sorted(twice)} defined twice ({Path(path).name}).")
+                merged.update(value)
+            else:
+                raise DemoDataError(f"Unexpected top-level value {section!r} in {Path(path).name}.")
+    return data
+
+
 def load_demo(stdout=None, path: Path | None = None) -> dict[str, int]:
     """Upsert everything in the demo data file; return how many records of each kind it holds.
 
     The dict also counts how many objects were `created`, `updated` or left `unchanged`
     in this run, so a second run reports created == updated == 0.
     """
-    try:
-        data = tomllib.loads((path or DATA_FILE).read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as error:
-        raise DemoDataError(f"The data file is not valid TOML: {error}") from error
+    data = read_data([path] if path else DATA_FILES)
     loader = _Loader(data)
     with transaction.atomic():
         loader.run()
@@ -272,6 +295,8 @@ class _Loader:
             self.load_person(record)
         for record in self.data.get("networks", []):
             self.load_network(record)
+        for record in self.data.get("memberships", []):
+            self.load_listed_membership(record)
         for record in self.data.get("partnerships", []):
             self.load_partnership(record)
         for record in self.data.get("meetings", []):
@@ -386,14 +411,7 @@ class _Loader:
 
         for member in record.get("memberships", []):
             self.check_keys(member, "membership", f"in {network.slug}")
-            values = self.scalars(Membership, member, ["since", "since_precision", "role", "note"])
-            subgroup_name = member.get("subgroup")
-            if subgroup_name is not None and subgroup_name not in subgroups:
-                raise DemoDataError(f"Membership in {network.slug} names unknown sub-group {subgroup_name!r}.")
-            values["subgroup"] = subgroups.get(subgroup_name)
-            lookup = {"city": self.city(member["city"]), "network": network, "until": None}
-            self.upsert(Membership, lookup, values)
-            self.section_counts["memberships"] += 1
+            self.load_membership(network, member, subgroups)
 
         for seat_record in record.get("seats", []):
             self.check_keys(seat_record, "seat", f"of {network.slug}")
@@ -424,6 +442,22 @@ class _Loader:
             self.cite(campaign, campaign_record)
             self.set_m2m(campaign, "cities", [self.city(slug) for slug in campaign_record.get("cities", [])])
             self.section_counts["campaigns"] += 1
+
+    def load_membership(self, network: Network, member: dict, subgroups: dict) -> None:
+        values = self.scalars(Membership, member, ["since", "since_precision", "role", "note"])
+        subgroup_name = member.get("subgroup")
+        if subgroup_name is not None and subgroup_name not in subgroups:
+            raise DemoDataError(f"Membership in {network.slug} names unknown sub-group {subgroup_name!r}.")
+        values["subgroup"] = subgroups.get(subgroup_name)
+        lookup = {"city": self.city(member["city"]), "network": network, "until": None}
+        membership = self.upsert(Membership, lookup, values)
+        self.cite(membership, member)
+        self.section_counts["memberships"] += 1
+
+    def load_listed_membership(self, record: dict) -> None:
+        """A membership listed on its own (towns.toml), outside its network's record."""
+        self.check_keys(record, "listed membership")
+        self.load_membership(self.network(record["network"]), record, {})
 
     def load_partnership(self, record: dict) -> None:
         self.check_keys(record, "partnership")

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from cities.models import City, CityKind, CoordinationModel, Organization, Person, Sector
 from core.directory import directory_app_labels
 from core.models import Citation, Source
-from demo.loader import DATA_FILE, DemoDataError, load_demo
+from demo.loader import DATA_FILE, DemoDataError, load_demo, read_data
 from events.models import Meeting, MeetingFormat, MeetingKind, MeetingReport, MeetingStatus, ReportStatus
 from networks.models import (
     Campaign,
@@ -461,3 +461,16 @@ def test_a_broken_data_file_is_refused_and_nothing_is_written(db, tmp_path):
     broken.write_text('[[cities]]\nslug = "testort"\nname = "Testort"\nstate = "DE-ST"\ncolour = "blau"\n')
     with pytest.raises(DemoDataError, match="colour"):
         load_demo(path=broken)
+
+
+def test_the_data_files_are_read_as_one_and_a_key_defined_twice_is_refused(tmp_path):
+    first, second = tmp_path / "a.toml", tmp_path / "b.toml"
+    first.write_text('[sources.eins]\ntitle = "Eins"\n\n[[cities]]\nslug = "a"\n', encoding="utf-8")
+    second.write_text('[sources.zwei]\ntitle = "Zwei"\n\n[[cities]]\nslug = "b"\n', encoding="utf-8")
+    data = read_data([first, second])
+    assert set(data["sources"]) == {"eins", "zwei"}
+    assert [town["slug"] for town in data["cities"]] == ["a", "b"]
+
+    second.write_text('[sources.eins]\ntitle = "Noch einmal"\n', encoding="utf-8")
+    with pytest.raises(DemoDataError, match="defined twice"):
+        read_data([first, second])
