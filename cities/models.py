@@ -80,6 +80,19 @@ class State(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("cities:state_detail", args=[self.slug])
 
+    # The one Land whose name takes the article: „im Saarland“, „zum Saarland“.
+    _WITH_ARTICLE = {"DE-SL"}
+
+    @property
+    def in_name(self) -> str:
+        """„in Bayern“, „im Saarland“."""
+        return f"im {self.name}" if self.code in self._WITH_ARTICLE else f"in {self.name}"
+
+    @property
+    def to_name(self) -> str:
+        """„zu Bayern“, „zum Saarland“."""
+        return f"zum {self.name}" if self.code in self._WITH_ARTICLE else f"zu {self.name}"
+
 
 class OrganizationKind(models.TextChoices):
     VOLUNTEER_AGENCY = "volunteer_agency", "Freiwilligenagentur"

@@ -48,7 +48,7 @@ from networks.models import (
 DATA_FILE = Path(__file__).with_name("network.toml")
 # The data files, loaded as one: network.toml (organisations, the towns of the seed texts,
 # networks, partnerships, meetings) and towns.toml (the further member towns and their sources).
-DATA_FILES = tuple(path for path in (DATA_FILE, Path(__file__).with_name("towns.toml")) if path.is_file())
+DATA_FILES = (DATA_FILE, Path(__file__).with_name("towns.toml"))
 
 COORDINATE_STEP = Decimal("0.00001")
 

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from cities.models import City, CityKind, CoordinationModel, Organization, Person, Sector
 from core.directory import directory_app_labels
 from core.models import Citation, Source
-from demo.loader import DATA_FILE, DemoDataError, load_demo, read_data
+from demo.loader import DATA_FILE, DATA_FILES, DemoDataError, load_demo, read_data
 from events.models import Meeting, MeetingFormat, MeetingKind, MeetingReport, MeetingStatus, ReportStatus
 from networks.models import (
     Campaign,
@@ -76,8 +76,8 @@ def snapshot():
 
 
 def test_loader_reports_what_it_created(loaded):
-    assert loaded["cities"] == City.objects.count() == 23
-    assert loaded["networks"] == Network.objects.count() == 10
+    assert loaded["cities"] == City.objects.count() == len(read_data(DATA_FILES)["cities"]) == 101
+    assert loaded["networks"] == Network.objects.count() == 11
     assert loaded["partnerships"] == StatePartnership.objects.count() == 5
     assert loaded["meetings"] == Meeting.objects.count()
     assert loaded["reports"] == MeetingReport.objects.count() == 4
@@ -129,7 +129,7 @@ def test_management_command_prints_a_summary(db):
     call_command("load_demo", stdout=out)
     call_command("load_demo", stdout=out)
     text = out.getvalue()
-    assert "23 Städte" in text
+    assert "101 Städte" in text
     assert "Neu angelegt: 0, geändert: 0" in text
 
 
@@ -182,7 +182,10 @@ def test_prefixes_and_kinds_of_towns(loaded):
     assert towns["parchim"].ags is None
     assert all(slug.isascii() for slug in towns)
     assert all(town.source_note for town in towns.values())
-    assert all(town.latitude is not None and town.longitude is not None for town in towns.values())
+    # Coordinates only where the data files give them: no guessed places on the map.
+    seed_towns = {record["slug"] for record in read_data([DATA_FILE])["cities"]}
+    assert all(towns[slug].latitude is not None and towns[slug].longitude is not None for slug in seed_towns)
+    assert towns["zwickau"].latitude is None and towns["zwickau"].population is None
 
 
 def test_coordination_models(loaded):
@@ -254,10 +257,18 @@ def test_people_are_stored_without_contact_data(loaded):
 # --- Networks -------------------------------------------------------------------------------
 
 
-def test_rhein_neckar_declares_seven_towns_but_names_none(loaded):
+def test_rhein_neckar_declares_and_names_its_seven_towns(loaded):
     mrn = network("regionalnetzwerk-metropolregion-rhein-neckar")
     assert mrn.declared_member_count == 7
-    assert mrn.memberships.count() == 0
+    assert set(mrn.memberships.values_list("city__slug", flat=True)) == {
+        "heidelberg",
+        "lampertheim",
+        "landau-in-der-pfalz",
+        "neustadt-an-der-weinstrasse",
+        "speyer",
+        "viernheim",
+        "weinheim",
+    }
     assert set(mrn.states.values_list("code", flat=True)) == {"DE-BW", "DE-RP", "DE-HE"}
     assert list(mrn.partners.values_list("name", flat=True)) == ["Metropolregion Rhein-Neckar"]
 

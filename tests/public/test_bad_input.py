@@ -199,17 +199,21 @@ def test_bad_filter_values_get_a_german_message(client, demo, url, message):
     assert "Die übrigen Filter sind angewendet." in notice(response)
 
 
+# The directory's first page: 24 of its towns.
+FIRST_PAGE = 24
+
+
 def test_a_bad_value_leaves_the_other_filters_working(client, demo):
     response = client.get("/staedte/?seit_von=abc&land=sachsen")
 
     assert "Bitte eine Jahreszahl" in notice(response)
-    assert set(town_slugs(response)) == {"radebeul", "weisswasser-ol"}
+    assert set(town_slugs(response)) == {"bautzen", "hoyerswerda", "radebeul", "weisswasser-ol", "zwickau"}
 
 
 def test_an_unknown_choice_is_ignored_and_the_list_stays_complete(client, demo):
     response = client.get("/staedte/?land=atlantis")
 
-    assert len(town_slugs(response)) == 23
+    assert len(town_slugs(response)) == FIRST_PAGE
 
 
 @pytest.mark.parametrize(
@@ -244,7 +248,7 @@ def test_a_ten_thousand_character_search_gets_the_length_message(client, demo):
     site = client.get("/suche/?" + urlencode({"q": "x" * 10_000}))
 
     assert "höchstens 100 Zeichen" in notice(directory)
-    assert len(town_slugs(directory)) == 23
+    assert len(town_slugs(directory)) == FIRST_PAGE
     assert page(site).one("p", role="alert").text == "Bitte höchstens 100 Zeichen eingeben."
 
 
@@ -257,14 +261,14 @@ def test_sql_like_input_is_treated_as_text(client, demo, injection):
     assert result_count(directory) == "Keine Engagierte Stadt gefunden"
     assert page(site).one(class_="result-count").text.startswith("Keine Treffer")
     assert client.get("/staedte/").status_code == 200
-    assert len(town_slugs(client.get("/staedte/"))) == 23
+    assert len(town_slugs(client.get("/staedte/"))) == FIRST_PAGE
 
 
 def test_sql_like_input_in_a_choice_is_rejected(client, demo):
     response = client.get("/staedte/?" + urlencode({"land": "' OR 1=1 --", "seite": "' OR 1=1 --"}))
 
     assert "keine gültige Auswahl" in notice(response)
-    assert len(town_slugs(response)) == 23
+    assert len(town_slugs(response)) == FIRST_PAGE
 
 
 def test_html_in_the_query_is_escaped_everywhere(client, demo):

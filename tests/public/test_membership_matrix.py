@@ -27,51 +27,79 @@ def matrix(response) -> tuple[list[str], dict[str, list[bool]]]:
     return columns, rows
 
 
+COLUMNS = [
+    "Sachsen",
+    "Landesnetzwerk Baden-Württemberg",
+    "Landesnetzwerk Sachsen-Anhalt",
+    "Regionalnetzwerk Anhalt",
+    "Regionalnetzwerk Bayern",
+    "Regionalnetzwerk MRN",
+    "Austausch Coburg – Kronach",
+    "Austauschkreis Stendal–Lemgo–Parchim–Gardelegen",
+    "Tandem Wittenberg–Radebeul–Cottbus",
+]
+TOWNS = 101
+ROWS_PER_PAGE = 60
+
+
+def all_rows(client, query="") -> tuple[list[str], dict[str, list[bool]]]:
+    """`matrix()` over every page of rows."""
+    columns, rows = matrix(client.get(URL + query))
+    number = 1
+    while len(rows) % ROWS_PER_PAGE == 0 and rows:
+        number += 1
+        separator = "&" if query else "?"
+        more_columns, more = matrix(client.get(f"{URL}{query}{separator}seite={number}"))
+        if set(more) <= set(rows):
+            break
+        assert more_columns == columns
+        rows.update(more)
+    return columns, rows
+
+
 def test_matrix_is_a_real_table_with_caption_and_scoped_headers(client, demo):
     response = client.get(URL)
     table = page(response).one("table", class_="matrix")
 
     assert response.status_code == 200
-    assert table.one("caption").text == "Mitgliedschaften der Engagierten Städte in Netzwerken (✓ = Mitglied)"
+    assert table.one("caption").text == (
+        f"Mitgliedschaften der Engagierten Städte in Netzwerken, Städte 1 bis {ROWS_PER_PAGE} von {TOWNS} (✓ = Mitglied)"
+    )
     column_headers = table.one("thead").find_all("th", scope="col")
     assert column_headers[0].text == "Stadt"
-    assert len(column_headers) == 1 + 7
+    assert len(column_headers) == 1 + len(COLUMNS)
     row_headers = table.one("tbody").find_all("th", scope="row")
-    assert len(row_headers) == 23
-    assert all(len(tr.find_all("td")) == 7 for tr in table.one("tbody").find_all("tr"))
+    assert len(row_headers) == ROWS_PER_PAGE
+    assert all(len(tr.find_all("td")) == len(COLUMNS) for tr in table.one("tbody").find_all("tr"))
     assert not table.find_all("th", scope=None)
 
 
 def test_matrix_hides_the_federal_network_and_networks_without_listed_members(client, demo):
     columns, _ = matrix(client.get(URL))
 
-    assert columns == [
-        "Sachsen",
-        "Landesnetzwerk Sachsen-Anhalt",
-        "Regionalnetzwerk Anhalt",
-        "Regionalnetzwerk Bayern",
-        "Austausch Coburg – Kronach",
-        "Austauschkreis Stendal–Lemgo–Parchim–Gardelegen",
-        "Tandem Wittenberg–Radebeul–Cottbus",
-    ]
-    assert result_count(client.get(URL)) == "23 Städte × 7 Netzwerke"
+    assert columns == COLUMNS
+    assert result_count(client.get(URL)) == f"{TOWNS} Städte × {len(COLUMNS)} Netzwerke"
 
 
 def test_matrix_ticks_exactly_the_current_memberships(client, demo):
-    columns, rows = matrix(client.get(URL))
+    columns, rows = all_rows(client)
     stendal = dict(zip(columns, rows["Hansestadt Stendal"], strict=True))
 
+    assert len(rows) == TOWNS
     assert [name for name, member in stendal.items() if member] == [
         "Landesnetzwerk Sachsen-Anhalt",
         "Austauschkreis Stendal–Lemgo–Parchim–Gardelegen",
     ]
-    assert sum(sum(cells) for cells in rows.values()) == 55 - 23  # every membership but the federal ones
+    current = Membership.objects.current().exclude(network__kind="federal").count()
+    assert sum(sum(cells) for cells in rows.values()) == current
 
 
 def test_matrix_cells_are_readable_without_the_tick_symbol(client, demo):
-    row = page(client.get(URL + "?land=bayern")).one("tbody").find_all("tr")[0]
+    rows = page(client.get(URL + "?land=bayern")).one("tbody").find_all("tr")
+    coburg = next(tr for tr in rows if "Coburg" in tr.one("th", scope="row").text)
 
-    assert [td.text for td in row.find_all("td")] == ["✓Mitglied", "✓Mitglied"]  # Coburg is in both
+    assert [td.text for td in coburg.find_all("td")] == ["✓Mitglied", "✓Mitglied"]  # in both
+    assert [td.text for td in rows[0].find_all("td")] == ["kein Mitglied", "kein Mitglied"]  # Ansbach
 
 
 def test_a_former_membership_is_not_ticked(client, demo):
@@ -79,7 +107,7 @@ def test_a_former_membership_is_not_ticked(client, demo):
         network__slug="landesnetzwerk-engagierte-staedte-sachsen-anhalt", city__slug="naumburg-saale"
     ).update(until="2025-12-31")
 
-    _columns, rows = matrix(client.get(URL))
+    _columns, rows = all_rows(client)
 
     assert "Naumburg (Saale)" in rows
     assert not any(rows["Naumburg (Saale)"])
@@ -91,29 +119,34 @@ def test_filtering_by_state_keeps_its_towns_and_their_networks(client, demo):
 
     assert columns == ["Regionalnetzwerk Bayern", "Austausch Coburg – Kronach"]
     assert set(rows) == {
+        "Ansbach",
         "Puchheim",
         "Ingolstadt",
         "Eichstätt",
         "Neumarkt i.d.OPf.",
+        "Neustadt an der Aisch",
         "Markt Holzkirchen",
         "Coburg",
         "Kronach",
         "Kaufbeuren",
+        "Rosenheim",
+        "Würzburg",
     }
     assert rows["Ingolstadt"] == [True, False]
     assert rows["Kronach"] == [True, True]
-    assert result_count(response) == "8 Städte × 2 Netzwerke"
+    assert rows["Würzburg"] == [False, False]
+    assert result_count(response) == "12 Städte × 2 Netzwerke"
 
 
 def test_filtering_by_kind_chooses_the_columns(client, demo):
-    columns, rows = matrix(client.get(URL + "?art=tandem"))
+    columns, rows = all_rows(client, "?art=tandem")
 
     assert columns == [
         "Austausch Coburg – Kronach",
         "Austauschkreis Stendal–Lemgo–Parchim–Gardelegen",
         "Tandem Wittenberg–Radebeul–Cottbus",
     ]
-    assert len(rows) == 23
+    assert len(rows) == TOWNS
     assert rows["Lutherstadt Wittenberg"] == [False, False, True]
 
 
@@ -147,7 +180,13 @@ def test_matrix_headers_link_to_network_and_town_pages(client, demo):
         "/netzwerke/engagierte-staedte-sachsen/",
         "/netzwerke/tandem-wittenberg-radebeul-cottbus/",
     ]
-    assert table.one("tbody").links() == ["/staedte/radebeul/", "/staedte/weisswasser-ol/"]
+    assert table.one("tbody").links() == [
+        "/staedte/bautzen/",
+        "/staedte/hoyerswerda/",
+        "/staedte/radebeul/",
+        "/staedte/weisswasser-ol/",
+        "/staedte/zwickau/",
+    ]
 
 
 def test_matrix_filter_chips(client, demo):
@@ -217,7 +256,7 @@ def test_a_column_page_out_of_range_gives_the_nearest(client, demo, number):
     response = client.get(URL + f"?spalten={number}")
 
     assert response.status_code == 200
-    assert len(matrix(response)[0]) == 7
+    assert len(matrix(response)[0]) == len(COLUMNS)
 
 
 def test_the_matrix_answers_in_fixed_size_however_many_networks(client, demo):

@@ -40,7 +40,7 @@ def test_network_list_shows_all_networks_sorted_by_kind(client, demo):
     cards = network_cards(response)
 
     assert response.status_code == 200
-    assert result_count(response) == "10 Netzwerke"
+    assert result_count(response) == "11 Netzwerke"
     assert next(iter(cards)) == "bundesnetzwerk-engagierte-stadt"
     assert list(cards)[-1] == "engagierte-staedte-hochschulen"
 
@@ -49,7 +49,7 @@ def test_network_list_shows_all_networks_sorted_by_kind(client, demo):
     ("slug", "count"),
     [
         ("landesnetzwerk-engagierte-staedte-sachsen-anhalt", "9 Mitgliedsstädte · seit März 2025"),
-        ("regionalnetzwerk-metropolregion-rhein-neckar", "7 Städte, davon 0 im Verzeichnis"),
+        ("regionalnetzwerk-metropolregion-rhein-neckar", "7 Mitgliedsstädte"),
         ("engagierte-staedte-sachsen", "7 Städte, davon 1 im Verzeichnis"),
         ("regionalnetzwerk-engagierte-stadt-bayern", "11 Städte, davon 8 im Verzeichnis"),
         ("austausch-coburg-kronach", "2 Mitgliedsstädte"),
@@ -106,8 +106,11 @@ def test_member_counts_stay_right_when_filtering_by_state(client, demo):
 def test_a_network_spanning_several_chosen_states_is_listed_once(client, demo):
     response = client.get("/netzwerke/?land=baden-wuerttemberg&land=hessen&land=rheinland-pfalz")
 
-    assert list(network_cards(response)) == ["regionalnetzwerk-metropolregion-rhein-neckar"]
-    assert result_count(response) == "1 Netzwerk"
+    assert list(network_cards(response)) == [
+        "landesnetzwerk-engagierte-stadt-baden-wuerttemberg",
+        "regionalnetzwerk-metropolregion-rhein-neckar",
+    ]
+    assert result_count(response) == "2 Netzwerke"
 
 
 def test_network_filters_without_match_show_the_empty_state(client, demo):
@@ -171,19 +174,23 @@ def test_a_former_member_leaves_the_network_page(client, demo):
     assert "4 Mitgliedsstädte" in page(response).one("p", class_="lead").text
 
 
-def test_rhein_neckar_counts_seven_towns_none_of_them_in_the_directory(client, demo):
+def test_rhein_neckar_names_its_seven_towns(client, demo):
     response = client.get(RHEIN_NECKAR)
     root = page(response)
 
     assert root.one("p", class_="lead").text == (
-        "Regionalnetzwerk 7 Städte, davon 0 im Verzeichnis in Baden-Württemberg, Hessen, Rheinland-Pfalz."
+        "Regionalnetzwerk 7 Mitgliedsstädte in Baden-Württemberg, Hessen, Rheinland-Pfalz."
     )
-    section = root.section("mitglieder")
-    assert "Laut Quelle gehören 7 Städte zu diesem Netzwerk; namentlich ist noch keine davon im Verzeichnis." in (
-        section.text
-    )
-    assert "Noch keine Mitgliedsstadt namentlich eingetragen." in section.text
-    assert members(response) == []
+    assert members(response) == [
+        "/staedte/heidelberg/",
+        "/staedte/lampertheim/",
+        "/staedte/landau-in-der-pfalz/",
+        "/staedte/neustadt-an-der-weinstrasse/",
+        "/staedte/speyer/",
+        "/staedte/viernheim/",
+        "/staedte/weinheim/",
+    ]
+    assert "Viernheim Hessen · seit Juli 2020" in root.section("mitglieder").text
 
 
 def test_the_saxon_network_shows_its_subgroups(client, demo):
@@ -221,7 +228,7 @@ def test_the_federal_network_shows_host_partners_subnetworks_and_its_speaker(cli
     assert "Bertelsmann Stiftung" in found["Partner"] and "Deutscher Städtetag" in found["Partner"]
     assert found["Länder"] == "bundesweit"
     children = page(response).section("eckdaten").links()
-    assert LANDESNETZWERK in children and SACHSEN in children and len(children) == 8
+    assert LANDESNETZWERK in children and SACHSEN in children and len(children) == 9
     assert "Marion Zosel-Mohr (Hansestadt Stendal) · wiedergewählt" in page(response).section("sprecher").text
 
 
@@ -306,7 +313,7 @@ def test_network_map_shows_the_members_and_highlights_the_states(client, demo):
 def test_the_lead_of_a_nationwide_network_has_no_space_before_the_full_stop(client, demo):
     lead = page(client.get(FEDERAL)).one("p", class_="lead").text
 
-    assert lead == "Bundesnetzwerk 113 Städte, davon 23 im Verzeichnis."
+    assert lead == "Bundesnetzwerk 113 Städte, davon 101 im Verzeichnis."
 
 
 def test_an_unknown_network_gives_the_german_not_found_page(client, demo):

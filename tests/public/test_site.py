@@ -108,8 +108,8 @@ def test_home_page_shows_the_directory_in_figures(client, demo):
     stats = page(client.get("/")).one("ul", class_="stats")
 
     assert [li.text for li in stats.find_all("li")][:3] == [
-        "23 Engagierte Städte im Verzeichnis",
-        "10 Netzwerke",
+        "101 Engagierte Städte im Verzeichnis",
+        "11 Netzwerke",
         "5 Länderpartner",
     ]
     assert f"/treffen/?jahr={timezone.localdate().year}" in stats.links()
@@ -165,7 +165,7 @@ def test_the_sitemap_index_names_one_sitemap_per_section(client, demo):
 def test_a_long_section_is_split_into_pages_of_the_limit(client, demo, monkeypatch):
     from public.sitemaps import CitySitemap
 
-    monkeypatch.setattr(CitySitemap, "limit", 10)
+    monkeypatch.setattr(CitySitemap, "limit", 45)
 
     sitemaps = xml_locations(client, "/sitemap.xml", "s:sitemap/s:loc")
     towns = [sitemap for sitemap in sitemaps if "/sitemap-staedte.xml" in sitemap]
@@ -175,7 +175,7 @@ def test_a_long_section_is_split_into_pages_of_the_limit(client, demo, monkeypat
         "http://testserver/sitemap-staedte.xml?p=3",
     ]
     pages = [xml_locations(client, sitemap, "s:url/s:loc") for sitemap in towns]
-    assert [len(locations) for locations in pages] == [10, 10, 3]
+    assert [len(locations) for locations in pages] == [45, 45, 11]
     assert client.get("/sitemap-staedte.xml?p=4").status_code == 404
     assert client.get("/sitemap-unbekannt.xml").status_code == 404
 
@@ -190,8 +190,8 @@ def test_sitemap_lists_town_network_state_and_meeting_pages(client, demo):
     assert "/laender/sachsen-anhalt/" in paths
     assert "/treffen/netzwerktreffen-sachsen-weisswasser-2025/" in paths
     assert {"/", "/staedte/", "/netzwerke/", "/mitgliedschaften/", "/laender/", "/treffen/"} <= set(paths)
-    assert sum(path.startswith("/staedte/") and path != "/staedte/" for path in paths) == 23
-    assert sum(path.startswith("/netzwerke/") and path != "/netzwerke/" for path in paths) == 10
+    assert sum(path.startswith("/staedte/") and path != "/staedte/" for path in paths) == 101
+    assert sum(path.startswith("/netzwerke/") and path != "/netzwerke/" for path in paths) == 11
     assert sum(path.startswith("/laender/") and path != "/laender/" for path in paths) == 16
     assert sum(path.startswith("/treffen/") and path != "/treffen/" for path in paths) == 14
     assert len(paths) == len(set(paths))

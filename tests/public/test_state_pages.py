@@ -41,13 +41,21 @@ def test_states_list_shows_all_sixteen_states_with_links(client, demo):
     ("state", "count"),
     [
         ("Sachsen-Anhalt", "10"),
-        ("Bayern", "8"),
-        ("Sachsen", "2"),
-        ("Brandenburg", "1"),
-        ("Nordrhein-Westfalen", "1"),
-        ("Mecklenburg-Vorpommern", "1"),
-        ("Berlin", "0"),
-        ("Hessen", "0"),
+        ("Bayern", "12"),
+        ("Sachsen", "5"),
+        ("Brandenburg", "3"),
+        ("Nordrhein-Westfalen", "16"),
+        ("Mecklenburg-Vorpommern", "4"),
+        ("Berlin", "1"),
+        ("Hessen", "13"),
+        ("Baden-Württemberg", "11"),
+        ("Niedersachsen", "8"),
+        ("Rheinland-Pfalz", "9"),
+        ("Schleswig-Holstein", "5"),
+        ("Thüringen", "3"),
+        ("Hamburg", "1"),
+        ("Bremen", "0"),
+        ("Saarland", "0"),
     ],
 )
 def test_states_list_counts_the_member_towns_of_each_state(client, demo, state, count):
@@ -57,7 +65,7 @@ def test_states_list_counts_the_member_towns_of_each_state(client, demo, state, 
 def test_former_members_are_not_counted(client, demo):
     City.objects.filter(slug="radebeul").update(active=False)
 
-    assert state_rows(client.get("/laender/"))["Sachsen"][0] == "1"
+    assert state_rows(client.get("/laender/"))["Sachsen"][0] == "4"
 
 
 @pytest.mark.parametrize(
@@ -84,7 +92,7 @@ def test_states_list_names_the_networks_of_each_state_but_not_the_federal_one(cl
         "Landesnetzwerk Sachsen-Anhalt, Regionalnetzwerk Anhalt, Austauschkreis Stendal–Lemgo–Parchim–Gardelegen, "
         "Tandem Wittenberg–Radebeul–Cottbus"
     )
-    assert rows["Baden-Württemberg"][1] == "Regionalnetzwerk MRN"
+    assert rows["Baden-Württemberg"][1] == "Landesnetzwerk Baden-Württemberg, Regionalnetzwerk MRN"
     assert rows["Thüringen"][1] == "–"
     assert not any("Bundesnetzwerk" in cells[1] for cells in rows.values())
 
@@ -180,20 +188,18 @@ def test_state_page_highlights_the_state_on_the_map(client, demo):
 
 
 def test_a_state_without_towns_or_partnership_says_so(client, demo):
-    response = client.get("/laender/berlin/")
+    response = client.get("/laender/saarland/")
     root = page(response)
 
     assert response.status_code == 200
     assert root.one("p", class_="lead").text == "Noch keine Engagierte Stadt im Verzeichnis."
     assert root.find("section", **{"aria-labelledby": "partnerschaft"}) is None
-    assert "In Berlin ist noch keine Engagierte Stadt eingetragen." in root.section("staedte").text
-    assert "Kein Netzwerk mit Bezug zu Berlin eingetragen." in root.section("netzwerke").text
+    assert "Im Saarland ist noch keine Engagierte Stadt eingetragen." in root.section("staedte").text
+    assert "Kein Netzwerk mit Bezug zum Saarland eingetragen." in root.section("netzwerke").text
 
 
 def test_a_state_with_one_town_uses_the_singular(client, demo):
-    assert page(client.get("/laender/brandenburg/")).one("p", class_="lead").text == (
-        "1 Engagierte Stadt im Verzeichnis."
-    )
+    assert page(client.get("/laender/berlin/")).one("p", class_="lead").text == ("1 Engagierte Stadt im Verzeichnis.")
 
 
 @pytest.mark.parametrize("slug", ["thueringen", "baden-wuerttemberg", "mecklenburg-vorpommern"])

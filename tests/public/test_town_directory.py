@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cities.models import City, State
+from demo.loader import DATA_FILE, DATA_FILES, read_data
 from events.models import Meeting
 from networks.models import Membership, Network
 from tests.pages import chips, form_data, page, result_count, town_slugs
@@ -30,17 +31,49 @@ SACHSEN_ANHALT = {
     "wittenberg",
 }
 BAYERN = {
-    "puchheim",
-    "ingolstadt",
-    "eichstaett",
-    "neumarkt-in-der-oberpfalz",
-    "holzkirchen",
+    "ansbach",
     "coburg",
-    "kronach",
+    "eichstaett",
+    "holzkirchen",
+    "ingolstadt",
     "kaufbeuren",
+    "kronach",
+    "neumarkt-in-der-oberpfalz",
+    "neustadt-an-der-aisch",
+    "puchheim",
+    "rosenheim",
+    "wuerzburg",
 }
-SACHSEN = {"weisswasser-ol", "radebeul"}
-ALL_TOWNS = SACHSEN_ANHALT | BAYERN | SACHSEN | {"cottbus", "lemgo", "parchim"}
+SACHSEN = {"bautzen", "hoyerswerda", "radebeul", "weisswasser-ol", "zwickau"}
+# Every town of the data files (demo/network.toml, demo/towns.toml); those of network.toml carry
+# populations, the others not yet.
+ALL_TOWNS = {town["slug"] for town in read_data(DATA_FILES)["cities"]}
+SEED_TOWNS = {town["slug"] for town in read_data([DATA_FILE])["cities"]}
+JOIN_YEARS = {town["slug"]: town.get("joined_year") for town in read_data(DATA_FILES)["cities"]}
+PARTNER_STATES = {"DE-ST", "DE-BY", "DE-HE", "DE-RP", "DE-SH"}
+IN_PARTNER_STATES = {town["slug"] for town in read_data(DATA_FILES)["cities"] if town["state"] in PARTNER_STATES}
+RHEIN_NECKAR = {
+    "heidelberg",
+    "lampertheim",
+    "landau-in-der-pfalz",
+    "neustadt-an-der-weinstrasse",
+    "speyer",
+    "viernheim",
+    "weinheim",
+}
+BADEN_WUERTTEMBERG_NETWORK = {
+    "balingen",
+    "freiburg-im-breisgau",
+    "goeppingen",
+    "heidelberg",
+    "rastatt",
+    "rheinfelden-baden",
+    "schorndorf",
+    "sulz-am-neckar",
+    "ulm",
+    "vorderes-kandertal",
+    "weinheim",
+}
 LANDESNETZWERK_SACHSEN_ANHALT = SACHSEN_ANHALT - {"aken-elbe"}
 LANDESNETZWERK_SLUG = "landesnetzwerk-engagierte-staedte-sachsen-anhalt"
 ANHALT = {"wittenberg", "bitterfeld-wolfen", "graefenhainichen", "dessau-rosslau", "aken-elbe"}
@@ -58,10 +91,30 @@ UNDER_20K = {
 }
 
 
-def listed(client, query="", **headers) -> list[str]:
-    response = client.get(URL + query, headers=headers)
+# The directory's pages with the 30 towns of `many_towns` added (24 towns per page).
+LAST_PAGE = -(-(len(ALL_TOWNS) + 30) // 24)
+
+
+def one_page(client, query="") -> list[str]:
+    response = client.get(URL + query)
     assert response.status_code == 200
     return town_slugs(response)
+
+
+def listed(client, query="", **headers) -> list[str]:
+    """The slugs a query lists, over all its pages, in order."""
+    response = client.get(URL + query, headers=headers)
+    assert response.status_code == 200
+    slugs = town_slugs(response)
+    total = int(result_count(response).split()[0]) if slugs else 0
+    number = 1
+    while len(slugs) < total:
+        number += 1
+        separator = "&" if query else "?"
+        more = town_slugs(client.get(f"{URL}{query}{separator}seite={number}", headers=headers))
+        assert more, f"page {number} of {query!r} is empty"
+        slugs += more
+    return slugs
 
 
 # --- addresses -------------------------------------------------------------------------------
@@ -71,8 +124,8 @@ def test_directory_lives_at_a_german_address_and_lists_every_active_town(client,
     response = client.get("/staedte/")
 
     assert response.status_code == 200
-    assert set(town_slugs(response)) == ALL_TOWNS
-    assert result_count(response) == "23 Engagierte Städte"
+    assert set(listed(client)) == ALL_TOWNS
+    assert result_count(response) == f"{len(ALL_TOWNS)} Engagierte Städte"
 
 
 def test_the_address_without_trailing_slash_redirects_to_the_directory(client, demo):
@@ -177,16 +230,16 @@ def test_a_former_member_is_not_listed_under_the_network(client, demo):
     assert result_count(response) == "8 Engagierte Städte"
 
 
-def test_a_network_whose_towns_are_not_in_the_directory_gives_no_town(client, demo):
-    assert listed(client, "?netzwerk=regionalnetzwerk-metropolregion-rhein-neckar") == []
+def test_the_seven_towns_of_rhein_neckar_are_listed_under_their_network(client, demo):
+    assert set(listed(client, "?netzwerk=regionalnetzwerk-metropolregion-rhein-neckar")) == RHEIN_NECKAR
 
 
 @pytest.mark.parametrize(
     ("kind", "expected"),
     [
         ("tandem", TANDEM_TOWNS),
-        ("regional", ANHALT | BAYERN),
-        ("state", LANDESNETZWERK_SACHSEN_ANHALT | {"weisswasser-ol"}),
+        ("regional", ANHALT | (BAYERN - {"ansbach", "neustadt-an-der-aisch", "rosenheim", "wuerzburg"}) | RHEIN_NECKAR),
+        ("state", LANDESNETZWERK_SACHSEN_ANHALT | {"weisswasser-ol"} | BADEN_WUERTTEMBERG_NETWORK),
     ],
 )
 def test_filtering_by_network_kind_lists_towns_with_such_a_network(client, demo, kind, expected):
@@ -200,10 +253,49 @@ def test_network_kind_and_state_filters_combine(client, demo):
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("?seit_von=2020", {"lemgo", "parchim"}),
-        ("?seit_bis=2020", {"stendal", "lemgo"}),
-        ("?seit_von=2016&seit_bis=2020", {"lemgo"}),
-        ("?seit_von=2015&seit_bis=2015", {"stendal"}),
+        (
+            "?seit_von=2021&land=hessen",
+            {
+                "bad-hersfeld",
+                "bad-nauheim",
+                "bad-orb",
+                "gelnhausen",
+                "kaufungen",
+                "lampertheim",
+                "neuhof",
+                "rosbach-vor-der-hoehe",
+            },
+        ),
+        ("?seit_bis=2020&land=hessen", {"kassel", "marburg", "offenbach-am-main", "viernheim", "wetzlar"}),
+        (
+            "?seit_von=2016&seit_bis=2020",
+            {
+                "bad-sulza",
+                "kassel",
+                "lemgo",
+                "neustadt-an-der-weinstrasse",
+                "offenbach-am-main",
+                "viernheim",
+                "weinheim",
+            },
+        ),
+        (
+            "?seit_von=2015&seit_bis=2015",
+            {
+                "apolda",
+                "bitburg",
+                "bocholt",
+                "koenigswinter",
+                "lilienthal",
+                "marburg",
+                "rheinfelden-baden",
+                "roesrath",
+                "schwerte",
+                "stendal",
+                "wetzlar",
+                "zwickau",
+            },
+        ),
     ],
 )
 def test_joining_year_range_includes_both_ends(client, demo, query, expected):
@@ -216,7 +308,7 @@ def test_joining_year_range_includes_both_ends(client, demo, query, expected):
         ("lt20", UNDER_20K),
         ("50-100", {"dessau-rosslau", "cottbus"}),
         ("gt100", {"ingolstadt"}),
-        ("20-50", ALL_TOWNS - UNDER_20K - {"dessau-rosslau", "cottbus", "ingolstadt"}),
+        ("20-50", SEED_TOWNS - UNDER_20K - {"dessau-rosslau", "cottbus", "ingolstadt"}),
     ],
 )
 def test_filtering_by_size_class(client, demo, size, expected):
@@ -240,7 +332,8 @@ def test_filtering_by_coordination_model(client, demo, model, expected):
 def test_partner_state_filter_keeps_only_towns_in_states_with_a_partnership(client, demo):
     slugs = set(listed(client, "?laenderpartner=on"))
 
-    assert slugs == SACHSEN_ANHALT | BAYERN
+    assert slugs == IN_PARTNER_STATES
+    assert slugs >= SACHSEN_ANHALT | BAYERN
     assert not slugs & (SACHSEN | {"cottbus", "lemgo", "parchim"})
 
 
@@ -256,15 +349,15 @@ def test_all_filters_together_narrow_to_their_intersection(client, demo):
 def test_towns_are_listed_by_name_by_default(client, demo):
     slugs = listed(client)
 
-    assert slugs[0] == "aken-elbe"
-    assert slugs[-1] == "wittenberg"
+    assert slugs[0] == "aachen"
+    assert slugs[-1] == "zwickau"
 
 
 def test_sorting_by_name_descending_reverses_the_list(client, demo):
     slugs = listed(client, "?sortierung=-name")
 
-    assert slugs[0] == "wittenberg"
-    assert slugs[-1] == "aken-elbe"
+    assert slugs[0] == "zwickau"
+    assert slugs[-1] == "aachen"
 
 
 @pytest.mark.parametrize(
@@ -275,28 +368,32 @@ def test_sorting_by_name_descending_reverses_the_list(client, demo):
     ],
 )
 def test_sorting_by_population_in_both_directions(client, demo, order, first_three, last):
+    """The towns with a known population come first, in the chosen order; `last` closes them."""
     slugs = listed(client, f"?sortierung={order}")
 
     assert slugs[:3] == first_three
-    assert slugs[-1] == last
+    assert slugs[len(SEED_TOWNS) - 1] == last
 
 
-@pytest.mark.parametrize(
-    ("order", "known"), [("beitritt", ["stendal", "lemgo", "parchim"]), ("-beitritt", ["parchim", "lemgo", "stendal"])]
-)
-def test_sorting_by_joining_year_lists_known_years_first_and_the_rest_by_name(client, demo, order, known):
+@pytest.mark.parametrize(("order", "latest_first"), [("beitritt", False), ("-beitritt", True)])
+def test_sorting_by_joining_year_lists_known_years_first_and_the_rest_by_name(client, demo, order, latest_first):
     slugs = listed(client, f"?sortierung={order}")
     by_name = listed(client)
+    known = sorted((slug for slug in by_name if JOIN_YEARS[slug]), key=JOIN_YEARS.get, reverse=latest_first)
 
-    assert slugs[:3] == known
-    assert slugs[3:] == [slug for slug in by_name if slug not in known]
+    assert slugs[: len(known)] == known
+    assert slugs[len(known) :] == [slug for slug in by_name if slug not in known]
+    assert {"stendal", "lemgo", "parchim"} <= set(known)
 
 
 def test_sorting_lists_towns_without_population_last_in_both_directions(client, demo):
     City.objects.filter(slug="kronach").update(population=None, population_year=None)
+    with_population = SEED_TOWNS - {"kronach"}
 
-    assert listed(client, "?sortierung=einwohner")[-1] == "kronach"
-    assert listed(client, "?sortierung=-einwohner")[-1] == "kronach"
+    for order in ("einwohner", "-einwohner"):
+        slugs = listed(client, f"?sortierung={order}")
+        assert set(slugs[: len(with_population)]) == with_population
+        assert "kronach" in slugs[len(with_population) :]
 
 
 @pytest.mark.parametrize("order", ["einwohner", "-einwohner"])
@@ -310,8 +407,8 @@ def test_an_unknown_sort_order_falls_back_to_names(client, demo):
     response = client.get(URL + "?sortierung=zufall")
 
     assert response.status_code == 200
-    assert town_slugs(response)[0] == "aken-elbe"
-    assert len(town_slugs(response)) == 23
+    assert town_slugs(response)[0] == "aachen"
+    assert len(town_slugs(response)) == 24
 
 
 # --- counts and chips --------------------------------------------------------------------------
@@ -402,16 +499,17 @@ def many_towns(demo):
 
 
 def test_the_second_page_continues_where_the_first_ends(client, many_towns):
-    first = listed(client)
+    first = one_page(client)
     second_response = client.get(URL + "?seite=2")
     second = town_slugs(second_response)
-    third = listed(client, "?seite=3")
+    pages = [one_page(client, f"?seite={number}") for number in range(3, LAST_PAGE + 1)]
 
-    assert (len(first), len(second), len(third)) == (24, 24, 5)
+    assert (len(first), len(second), len(pages[-1])) == (24, 24, (len(ALL_TOWNS) + 30) % 24)
     assert not set(first) & set(second)
-    assert set(first) | set(second) | set(third) == ALL_TOWNS | {f"probestadt-{n:02d}" for n in range(1, 31)}
+    listed_on_pages = set(first) | set(second) | {slug for slugs in pages for slug in slugs}
+    assert listed_on_pages == ALL_TOWNS | {f"probestadt-{n:02d}" for n in range(1, 31)}
     assert "Seite 2" in page(second_response).find("title").text
-    assert "Seite 2 von 3" in page(second_response).one("nav", class_="pagination").text
+    assert f"Seite 2 von {LAST_PAGE}" in page(second_response).one("nav", class_="pagination").text
 
 
 def test_the_page_links_keep_the_filters(client, many_towns):
@@ -423,12 +521,14 @@ def test_the_page_links_keep_the_filters(client, many_towns):
     assert queries["next"] == {"sortierung": ["einwohner"], "seite": ["3"]}
 
 
-@pytest.mark.parametrize(("number", "shown"), [("99999", 3), ("4", 3), ("abc", 1), ("", 1), ("2.5", 1)])
+@pytest.mark.parametrize(
+    ("number", "shown"), [("99999", LAST_PAGE), (str(LAST_PAGE + 1), LAST_PAGE), ("abc", 1), ("", 1), ("2.5", 1)]
+)
 def test_a_page_number_out_of_range_or_not_a_number_shows_the_nearest_page(client, many_towns, number, shown):
     response = client.get(URL + f"?seite={number}")
 
     assert response.status_code == 200
-    assert town_slugs(response) == listed(client, f"?seite={shown}")
+    assert town_slugs(response) == one_page(client, f"?seite={shown}")
 
 
 @pytest.mark.parametrize("number", ["0", "-1", "-99999"])
@@ -436,7 +536,7 @@ def test_a_page_number_below_one_shows_the_first_page(client, many_towns, number
     response = client.get(URL + f"?seite={number}")
 
     assert response.status_code == 200
-    assert town_slugs(response) == listed(client, "?seite=1")
+    assert town_slugs(response) == one_page(client, "?seite=1")
 
 
 # --- HTMX --------------------------------------------------------------------------------------
@@ -449,7 +549,7 @@ def test_an_htmx_request_gets_only_the_results_fragment(client, demo):
     assert response.status_code == 200
     assert "<html" not in html and "<form" not in html and "<h1" not in html
     assert set(town_slugs(response)) == SACHSEN
-    assert result_count(response) == "2 Engagierte Städte"
+    assert result_count(response) == "5 Engagierte Städte"
     assert "HX-Request" in response.headers["Vary"]
 
 
@@ -495,7 +595,7 @@ def picker_hint(response) -> str:
 def test_with_few_networks_the_picker_offers_all_of_them(client, demo):
     boxes = picker(client.get(URL))
 
-    assert len(boxes) == 10 and not any(boxes.values())
+    assert len(boxes) == 11 and not any(boxes.values())
     assert list(boxes)[:2] == ["bundesnetzwerk-engagierte-stadt", "engagierte-staedte-sachsen"]  # kind order
 
 
