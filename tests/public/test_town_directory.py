@@ -193,7 +193,7 @@ def test_a_search_without_match_shows_the_empty_state_with_help(client, demo):
     assert town_slugs(response) == []
     assert result_count(response) == "Keine Engagierte Stadt gefunden"
     empty = page(response).one(class_="empty")
-    assert "Zu dieser Auswahl gibt es keine Engagierte Stadt" in empty.text
+    assert "Zu dieser Auswahl kennt das Verzeichnis noch keine Engagierte Stadt" in empty.text
     assert "/staedte/" in empty.links()
 
 

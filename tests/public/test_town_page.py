@@ -70,11 +70,18 @@ def test_town_page_shows_state_population_with_year_and_joining_year(client, dem
     assert "/laender/sachsen-anhalt/" in page(response).one("dl", class_="facts").links()
 
 
-def test_missing_facts_are_called_not_given(client, demo):
-    found = facts(client.get("/staedte/wittenberg/"))
+def test_missing_facts_are_left_out_rather_than_called_missing(client, demo):
+    response = client.get("/staedte/wittenberg/")
+    found = facts(response)
 
-    assert found["Im Programm seit"] == "nicht angegeben"
-    assert found["Koordinierung"] == "nicht angegeben"
+    assert "Im Programm seit" not in found
+    assert "Koordinierung" not in found
+    assert "nicht angegeben" not in page(response).section("fakten").text
+    assert facts(client.get("/staedte/zwickau/")) == {
+        "Bundesland": "Sachsen",
+        "Art": "Stadt",
+        "Im Programm seit": "2015",
+    }
 
 
 @pytest.mark.parametrize(
