@@ -94,7 +94,8 @@ def test_a_spokesperson_writes_previews_illustrates_and_publishes_a_report(brows
     expect(report).to_contain_text("Acht Städte trafen sich in Magdeburg.")
     image = report.get_by_role("img", name="Die Teilnehmenden vor dem Landtag")
     expect(image).to_be_visible()
-    assert image.evaluate("img => img.complete && img.naturalWidth") > 0
+    image.scroll_into_view_if_needed()  # a lazy image loads once it is in view; then wait for it to decode
+    assert image.evaluate("img => img.decode().then(() => img.naturalWidth)") > 0
     expect(report.locator("figcaption")).to_contain_text(re.compile(r"Gruppenbild im Oktober\s+Foto: Landesnetzwerk"))
     visitor.goto(f"{site}/")
     expect(visitor.locator("section[aria-labelledby=berichte]")).to_contain_text("Landesnetzwerktreffen im Herbst")
