@@ -131,9 +131,8 @@ def report(request, slug):
         return HttpResponseBadRequest("Unbekannte Aktion.")
     form = ReportForm(request.POST or None, instance=report)
     if request.method == "POST" and form.is_valid():
-        if not permissions.may_save(request.user, form.instance):
-            raise PermissionDenied
-        save = {PUBLISH: actions.publish_report, UNPUBLISH: actions.withdraw_report}.get(action, _save_report)
+        # Each action checks who may write (PermissionDenied answers 403).
+        save = {PUBLISH: actions.publish_report, UNPUBLISH: actions.withdraw_report}.get(action, actions.save_report)
         try:
             save(form.save(commit=False), user=request.user)
         except actions.ActionRefused as refusal:
@@ -146,12 +145,6 @@ def report(request, slug):
             messages.success(request, REPORT_SAVED[action])
             return redirect("editorial:report", meeting.slug)
     return _report_page(request, meeting, form, PhotoForm(), was_published)
-
-
-def _save_report(report: MeetingReport, *, user) -> None:
-    """Saved as it is: a draft stays a draft, a published report stays published with its edits."""
-    with transaction.atomic():
-        report.save()
 
 
 def _report_page(request, meeting, form, photo_form, was_published, status=200):

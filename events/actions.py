@@ -41,7 +41,8 @@ def mark_withdrawn(report: MeetingReport) -> None:
     report.published_at = None
 
 
-def _save(report: MeetingReport, user) -> None:
+def save_report(report: MeetingReport, *, user) -> None:
+    """Save the report as it is: a draft stays a draft, a published report stays published with its edits."""
     if not permissions.may_save(user, report):
         raise PermissionDenied
     report._history_user = user
@@ -52,13 +53,13 @@ def _save(report: MeetingReport, user) -> None:
 def publish_report(report: MeetingReport, *, user) -> None:
     """Publish the report with the values it carries (also those just edited)."""
     mark_published(report)
-    _save(report, user)
+    save_report(report, user=user)
 
 
 def withdraw_report(report: MeetingReport, *, user) -> None:
     """Take a published report back to a draft."""
     mark_withdrawn(report)
-    _save(report, user)
+    save_report(report, user=user)
 
 
 def add_photo(photo: MeetingPhoto, *, user) -> MeetingPhoto:

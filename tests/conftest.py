@@ -74,6 +74,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_committed_demo()
 
 
+# Where the session keeps pytest-django's database blocker for the teardown hook below.
+_BLOCKER_KEY = pytest.StashKey()
+
+
 def _commits(item) -> bool:
     """Whether the test ran with real transactions, so that its end emptied every table."""
     if "transactional_db" in getattr(item, "fixturenames", ()) or "live_server" in getattr(item, "fixturenames", ()):
@@ -91,9 +95,6 @@ def pytest_runtest_teardown(item, nextitem):
         if _commits(item) and nextitem is not None:
             with item.config.stash[_BLOCKER_KEY].unblock():
                 restore_committed_demo()
-
-
-_BLOCKER_KEY = pytest.StashKey()
 
 
 @pytest.fixture(scope="session", autouse=True)

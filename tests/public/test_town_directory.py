@@ -47,11 +47,12 @@ BAYERN = {
 SACHSEN = {"bautzen", "hoyerswerda", "radebeul", "weisswasser-ol", "zwickau"}
 # Every town of the data files (demo/network.toml, demo/towns.toml); those of network.toml carry
 # populations, the others not yet.
-ALL_TOWNS = {town["slug"] for town in read_data(DATA_FILES)["cities"]}
+TOWN_RECORDS = read_data(DATA_FILES)["cities"]
+ALL_TOWNS = {town["slug"] for town in TOWN_RECORDS}
 SEED_TOWNS = {town["slug"] for town in read_data([DATA_FILE])["cities"]}
-JOIN_YEARS = {town["slug"]: town.get("joined_year") for town in read_data(DATA_FILES)["cities"]}
+JOIN_YEARS = {town["slug"]: town.get("joined_year") for town in TOWN_RECORDS}
 PARTNER_STATES = {"DE-ST", "DE-BY", "DE-HE", "DE-RP", "DE-SH"}
-IN_PARTNER_STATES = {town["slug"] for town in read_data(DATA_FILES)["cities"] if town["state"] in PARTNER_STATES}
+IN_PARTNER_STATES = {town["slug"] for town in TOWN_RECORDS if town["state"] in PARTNER_STATES}
 RHEIN_NECKAR = {
     "heidelberg",
     "lampertheim",
