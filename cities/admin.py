@@ -12,7 +12,7 @@ from django.utils.html import format_html
 
 from cities.models import City, Organization, Person, State
 from cities.resources import CityResource, OfficeImportMixin, PersonResource
-from core.admin import DirectoryAdmin
+from core.admin import DirectoryAdmin, EntryCitationInline
 from core.text import german_slugify
 
 
@@ -130,7 +130,7 @@ class CityAdmin(OfficeImportMixin, DirectoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["state", "coordinating_organization"]
     # networks/admin.py adds the town's memberships (networks build on towns).
-    inlines = []
+    inlines = [EntryCitationInline]
     list_per_page = 50
 
     def get_fieldsets(self, request, obj=None):
@@ -147,7 +147,7 @@ class CityAdmin(OfficeImportMixin, DirectoryAdmin):
                     {"fields": ["joined_year", "coordinating_organization", "coordination_model"]},
                 ),
                 (interview_title, {"fields": ["interview_change", "interview_partners", "interview_2030"]}),
-                ("Quellen", {"fields": ["wikidata_id", "source_note"]}),
+                ("Verweise", {"fields": ["wikidata_id"]}),
             ],
             obj,
         )

@@ -4,6 +4,7 @@ import datetime
 import math
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -13,6 +14,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from core.locking import VersionedModel
+from core.models import Citation
 from core.subqueries import row_count
 from core.text import fold, german_slugify
 
@@ -46,7 +48,8 @@ class StateQuerySet(models.QuerySet):
         The count is a subquery per state, not a join over all towns grouped by state, so that
         further per-state figures can be added beside it without multiplying rows."""
         active_towns = (
-            City.objects.filter(state=models.OuterRef("pk"), active=True)
+            City.objects.member_towns()
+            .filter(state=models.OuterRef("pk"))
             .order_by()
             .values("state")
             .annotate(count=models.Count("pk"))
@@ -130,6 +133,7 @@ class Organization(models.Model):
     modified_at = models.DateTimeField("Geändert am", auto_now=True, db_index=True)
 
     objects = SearchableQuerySet.as_manager()
+    citations = GenericRelation(Citation)
     history = HistoricalRecords(excluded_fields=["search_text", "modified_at"])
 
     class Meta:
@@ -189,6 +193,7 @@ class Person(models.Model):
     created_at = models.DateTimeField("Angelegt am", auto_now_add=True, db_index=True)
     modified_at = models.DateTimeField("Geändert am", auto_now=True, db_index=True)
 
+    citations = GenericRelation(Citation)
     history = HistoricalRecords(excluded_fields=["modified_at"])
 
     class Meta:
@@ -251,6 +256,16 @@ def validate_joined_year_not_future(value: int) -> None:
 class CityQuerySet(SearchableQuerySet):
     def active(self):
         return self.filter(active=True)
+
+    def member_towns(self):
+        """The Engagierte Städte of today: active, without the towns of the sister programme
+        „Engagiertes Land“ that work in a network of theirs (they are listed, not counted)."""
+        return self.active().exclude(kind=CityKind.LAND)
+
+    def joined_per_year(self) -> dict[int | None, int]:
+        """How many of the towns joined the programme in each year (None: no source gives the year)."""
+        rows = self.order_by().values_list("joined_year").annotate(count=models.Count("pk"))
+        return dict(rows)
 
     def in_state(self, state):
         return self.filter(state=state)
@@ -443,12 +458,12 @@ class City(VersionedModel):
     coordination_model = models.CharField(
         "Organisation der Koordinierung", max_length=20, choices=CoordinationModel.choices, blank=True
     )
-    source_note = models.TextField("Quellen", blank=True)
     search_text = models.CharField(max_length=500, editable=False, db_index=True, default="")
     created_at = models.DateTimeField("Angelegt am", auto_now_add=True, db_index=True)
     modified_at = models.DateTimeField("Geändert am", auto_now=True, db_index=True)
 
     objects = CityQuerySet.as_manager()
+    citations = GenericRelation(Citation)
     history = HistoricalRecords(excluded_fields=["search_text", "modified_at"])
 
     class Meta:

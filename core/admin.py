@@ -8,6 +8,7 @@ may restore, and refuses saves over a stale copy (optimistic locking).
 
 from django.apps import apps
 from django.contrib import admin, messages
+from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.http import HttpResponseRedirect
@@ -219,14 +220,57 @@ class ScopedStackedInline(ScopedInline, admin.StackedInline):
     pass
 
 
-# --- sources: the office keeps them (django.contrib.admin's permissions; the office group has them) ---
+# --- sources: everyone with a role finds and adds them; the office changes and deletes them ---
 
 
 class CitationInline(admin.TabularInline):
+    """On a source: every entry it backs (the office's view of the whole directory)."""
+
     model = Citation
     extra = 0
     fields = ["content_type", "object_id", "fact"]
     verbose_name_plural = "Belege: welche Einträge diese Quelle belegt"
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.is_office(request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return permissions.is_office(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return permissions.is_office(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return permissions.is_office(request.user)
+
+
+class EntryCitationInline(GenericTabularInline):
+    """On a town, network, meeting …: the sources that back it or one of its facts. Whoever may
+    change the entry may cite for it (a coordinator for their own towns)."""
+
+    model = Citation
+    extra = 0
+    fields = ["source", "fact"]
+    autocomplete_fields = ["source"]
+    verbose_name = "Quelle"
+    verbose_name_plural = "Quellen (Belege für diesen Eintrag)"
+
+    def has_view_permission(self, request, obj=None):
+        return obj is None or permissions.can(request.user, permissions.VIEW, obj)
+
+    def _may_change(self, request, obj):
+        if obj is None:
+            return permissions.can(request.user, permissions.ADD, self.parent_model)
+        return permissions.can(request.user, permissions.CHANGE, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._may_change(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_change(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_change(request, obj)
 
 
 @admin.register(Source)
@@ -235,4 +279,20 @@ class SourceAdmin(admin.ModelAdmin):
     search_fields = ["title", "publisher", "url", "key"]
     list_filter = ["publisher"]
     ordering = ["title"]
+    prepopulated_fields = {"key": ["title"]}
     inlines = [CitationInline]
+
+    def has_module_permission(self, request):
+        return permissions.can(request.user, permissions.VIEW, Source)
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.can(request.user, permissions.VIEW, obj or Source)
+
+    def has_add_permission(self, request):
+        return permissions.can(request.user, permissions.ADD, Source)
+
+    def has_change_permission(self, request, obj=None):
+        return permissions.is_office(request.user) and permissions.can(request.user, permissions.CHANGE, obj or Source)
+
+    def has_delete_permission(self, request, obj=None):
+        return permissions.is_office(request.user) and permissions.can(request.user, permissions.DELETE, obj or Source)

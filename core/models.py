@@ -92,17 +92,58 @@ class DirectoryVersion(models.Model):
         return f"{self.token} ({self.changed_at:%d.%m.%Y %H:%M:%S})"
 
 
+def _citation_condition(entries) -> models.Q:
+    by_model: dict[type, list] = {}
+    for entry in entries:
+        by_model.setdefault(type(entry), []).append(entry.pk)
+    condition = models.Q(pk__in=[])
+    for model, ids in by_model.items():
+        content_type = ContentType.objects.get_for_model(model)
+        condition |= models.Q(content_type=content_type, object_id__in=ids)
+    return condition
+
+
+class Footnotes:
+    """The numbered sources of a page, and the footnote marks of the facts that have their own.
+
+    Iterating gives the sources, each once, numbered (`source.number`) in the order of their
+    titles; `marks(entry, fact)` gives the numbers of the sources that back one fact of an entry
+    (or, with `fact=""`, the entry as a whole: a membership, a stated count, a term of office).
+    """
+
+    def __init__(self, citations):
+        self.sources: list[Source] = []
+        self._marks: dict[tuple, list[int]] = {}
+        numbers: dict[int, int] = {}
+        for citation in sorted(citations, key=lambda c: (c.source.title.casefold(), c.source_id)):
+            if citation.source_id not in numbers:
+                numbers[citation.source_id] = citation.source.number = len(numbers) + 1
+                self.sources.append(citation.source)
+            key = (citation.content_type_id, citation.object_id, citation.fact)
+            self._marks.setdefault(key, []).append(numbers[citation.source_id])
+
+    def __iter__(self):
+        return iter(self.sources)
+
+    def __len__(self) -> int:
+        return len(self.sources)
+
+    def marks(self, entry: models.Model | None, fact: str = "") -> list[int]:
+        if entry is None or entry.pk is None:
+            return []
+        content_type = ContentType.objects.get_for_model(type(entry))
+        return sorted(set(self._marks.get((content_type.pk, entry.pk, fact), [])))
+
+
 class SourceQuerySet(models.QuerySet):
+    def footnotes(self, *entries: models.Model) -> Footnotes:
+        """The sources of the entries and of their facts, numbered for one page, in one query."""
+        citations = Citation.objects.filter(_citation_condition(entries)).filter(source__in=self)
+        return Footnotes(citations.select_related("source"))
+
     def citing(self, *entries: models.Model):
         """The sources that back any of the entries (model instances) or a fact of them, each once, in one query."""
-        by_model: dict[type, list] = {}
-        for entry in entries:
-            by_model.setdefault(type(entry), []).append(entry.pk)
-        condition = models.Q(pk__in=[])
-        for model, ids in by_model.items():
-            content_type = ContentType.objects.get_for_model(model)
-            condition |= models.Q(content_type=content_type, object_id__in=ids)
-        return self.filter(pk__in=Citation.objects.filter(condition).values("source_id"))
+        return self.filter(pk__in=Citation.objects.filter(_citation_condition(entries)).values("source_id"))
 
 
 class Source(models.Model):

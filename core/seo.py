@@ -72,11 +72,12 @@ def meeting_jsonld(request: HttpRequest, meeting) -> dict:
         "name": meeting.title,
         "url": _url(request, meeting),
         "eventStatus": EVENT_STATUS[meeting.status],
-        "eventAttendanceMode": ATTENDANCE_MODE[meeting.format],
         "organizer": [
             {"@type": "Organization", "name": n.name, "url": _url(request, n)} for n in meeting.networks.all()
         ],
     }
+    if meeting.format in ATTENDANCE_MODE:  # no attendance mode when no source gives the format
+        data["eventAttendanceMode"] = ATTENDANCE_MODE[meeting.format]
     if meeting.starts_on and meeting.date_precision == "day":
         data["startDate"] = meeting.starts_on.isoformat()
         data["endDate"] = (meeting.ends_on or meeting.starts_on).isoformat()

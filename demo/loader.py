@@ -33,7 +33,7 @@ from cities.models import City, Organization, Person, State
 from core.caching import directory_changed
 from core.dates import period_start
 from core.models import Citation, Source
-from events.models import Meeting, MeetingReport
+from events.models import Meeting, MeetingReport, ReportStatus
 from networks.models import (
     Campaign,
     Membership,
@@ -41,6 +41,7 @@ from networks.models import (
     PartnershipCommitment,
     Seat,
     SeatTerm,
+    StatedCount,
     StatePartnership,
     SubGroup,
 )
@@ -68,13 +69,15 @@ SECTIONS = (
     "commitments",
     "meetings",
     "reports",
+    "stated_counts",
 )
 
 # (date field, precision field) pairs: dates are stored as the first day of their period.
 PERIOD_FIELDS = {
     Source: [("published_on", "published_precision")],
     Network: [("started_on", "started_precision"), ("ended_on", "ended_precision")],
-    Membership: [("since", "since_precision")],
+    Membership: [("since", "since_precision"), ("until", "until_precision")],
+    StatedCount: [("as_of", "as_of_precision")],
     SeatTerm: [("elected_on", "elected_precision")],
     Campaign: [("started_on", "started_precision"), ("ended_on", "ended_precision")],
     StatePartnership: [("signed_on", "signed_precision")],
@@ -130,7 +133,7 @@ RECORD_KEYS = {
             "status",
             "host",
             "partners",
-            "declared_member_count",
+            "stated_counts",
             "description",
             "website",
             "sources",
@@ -142,10 +145,17 @@ RECORD_KEYS = {
         },
     ),
     "sub-group": ({"name"}, {"declared_member_count", "description"}),
-    "membership": ({"city"}, {"since", "since_precision", "role", "subgroup", "note", "sources"}),
-    "listed membership": ({"network", "city"}, {"since", "since_precision", "role", "note", "sources"}),
+    "membership": (
+        {"city"},
+        {"since", "since_precision", "until", "until_precision", "role", "subgroup", "note", "sources"},
+    ),
+    "listed membership": (
+        {"network", "city"},
+        {"since", "since_precision", "until", "until_precision", "role", "note", "sources"},
+    ),
+    "stated count": ({"count", "as_of", "sources"}, {"as_of_precision", "note"}),
     "seat": ({"title"}, {"sector", "terms"}),
-    "term": ({"person"}, {"elected_on", "elected_precision", "term_ends_on", "note"}),
+    "term": ({"person"}, {"elected_on", "elected_precision", "term_ends_on", "note", "sources"}),
     "campaign": (
         {"slug", "name"},
         {
@@ -354,7 +364,6 @@ class _Loader:
         values["latitude"] = self.coordinate(record.get("latitude"))
         values["longitude"] = self.coordinate(record.get("longitude"))
         values["coordinating_organization"] = self.organization(record.get("coordinating_organization"))
-        values["source_note"] = self.source_note(record)
         self.cities[record["slug"]] = self.upsert(City, {"slug": record["slug"]}, values)
         self.cite(self.cities[record["slug"]], record)
         self.section_counts["cities"] += 1
@@ -387,20 +396,26 @@ class _Loader:
                 "ended_on",
                 "ended_precision",
                 "status",
-                "declared_member_count",
                 "description",
                 "website",
             ],
         )
         values["parent"] = self.network(record.get("parent"))
         values["host"] = self.organization(record.get("host"))
-        values["source_note"] = self.source_note(record)
         network = self.upsert(Network, {"slug": record["slug"]}, values)
         self.cite(network, record)
         self.set_m2m(network, "states", [self.state(code) for code in record.get("states", [])])
         self.set_m2m(network, "partners", [self.organization(name) for name in record.get("partners", [])])
         self.networks[record["slug"]] = network
         self.section_counts["networks"] += 1
+
+        for stated in record.get("stated_counts", []):
+            self.check_keys(stated, "stated count", f"of {network.slug}")
+            values = self.scalars(StatedCount, stated, ["as_of_precision", "note"])
+            as_of = period_start(stated["as_of"], values["as_of_precision"])
+            lookup = {"network": network, "count": stated["count"], "as_of": as_of}
+            self.cite(self.upsert(StatedCount, lookup, values), stated)
+            self.section_counts["stated_counts"] += 1
 
         subgroups = {}
         for sub in record.get("subgroups", []):
@@ -421,7 +436,8 @@ class _Loader:
             for term in seat_record.get("terms", []):
                 self.check_keys(term, "term", f"of {seat.title}")
                 values = self.scalars(SeatTerm, term, ["elected_on", "elected_precision", "term_ends_on", "note"])
-                self.upsert(SeatTerm, {"seat": seat, "person": self.person(term["person"])}, values)
+                term_obj = self.upsert(SeatTerm, {"seat": seat, "person": self.person(term["person"])}, values)
+                self.cite(term_obj, term)
                 self.section_counts["seat_terms"] += 1
 
         for campaign_record in record.get("campaigns", []):
@@ -444,12 +460,18 @@ class _Loader:
             self.section_counts["campaigns"] += 1
 
     def load_membership(self, network: Network, member: dict, subgroups: dict) -> None:
-        values = self.scalars(Membership, member, ["since", "since_precision", "role", "note"])
+        values = self.scalars(Membership, member, ["since", "since_precision", "until", "until_precision", "role", "note"])
         subgroup_name = member.get("subgroup")
         if subgroup_name is not None and subgroup_name not in subgroups:
             raise DemoDataError(f"Membership in {network.slug} names unknown sub-group {subgroup_name!r}.")
         values["subgroup"] = subgroups.get(subgroup_name)
-        lookup = {"city": self.city(member["city"]), "network": network, "until": None}
+        lookup = {"city": self.city(member["city"]), "network": network}
+        if values["until"] is None:
+            lookup["until"] = values.pop("until")  # the one current membership
+        else:
+            # A past membership: a town may have been a member more than once (rejoined later).
+            self.normalise_periods(Membership, values)
+            lookup["since"] = values.pop("since")
         membership = self.upsert(Membership, lookup, values)
         self.cite(membership, member)
         self.section_counts["memberships"] += 1
@@ -464,7 +486,6 @@ class _Loader:
         values = self.scalars(
             StatePartnership, record, ["ordinal", "signed_on", "signed_precision", "place", "description"]
         )
-        values["source_note"] = self.source_note(record)
         partnership = self.upsert(StatePartnership, {"state": self.state(record["state"])}, values)
         self.cite(partnership, record)
         self.set_m2m(partnership, "signatories", [self.person(name) for name in record.get("signatories", [])])
@@ -504,7 +525,6 @@ class _Loader:
             ],
         )
         values["place_city"] = self.city(record.get("place_city"))
-        values["source_note"] = self.source_note(record)
         meeting = self.upsert(Meeting, {"slug": record["slug"]}, values)
         self.cite(meeting, record)
         self.set_m2m(meeting, "networks", [self.network(slug) for slug in record.get("networks", [])])
@@ -534,6 +554,10 @@ class _Loader:
             )
             if values["published_at"] is not None and timezone.is_naive(values["published_at"]):
                 values["published_at"] = timezone.make_aware(values["published_at"])
+            if values["published_at"] is None and values["status"] == ReportStatus.PUBLISHED:
+                # No source dates the report: it counts as published when it entered the directory.
+                entered = MeetingReport.objects.filter(meeting=meeting).values_list("published_at", flat=True).first()
+                values["published_at"] = entered or timezone.now()
             values["author"] = self.person(report.get("author"))
             self.upsert(MeetingReport, {"meeting": meeting}, values)
             self.section_counts["reports"] += 1
@@ -696,11 +720,6 @@ class _Loader:
     def source(self, key: str) -> Source:
         return self._resolve(self.sources, key, "source")
 
-    def source_note(self, record: dict) -> str:
-        try:
-            return "; ".join(self.sources[key].title for key in record.get("sources", []))
-        except KeyError as error:
-            raise DemoDataError(f"Unknown source {error.args[0]!r}; add it to [sources].") from None
 
     @staticmethod
     def coordinate(value: float | None) -> Decimal | None:

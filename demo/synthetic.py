@@ -802,7 +802,7 @@ class _Generator:
                 title=title,
                 slug=slugs(german_slugify(title)[:190]),
                 kind=kind,
-                format=rng.choices(MeetingFormat.values, [70, 20, 10])[0],
+                format=rng.choices(MeetingFormat.values, [60, 20, 10, 10])[0],
                 status=status,
                 starts_on=starts_on,
                 date_precision=precision or DatePrecision.DAY,

@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 from django.views.static import serve
 
+from public import figures
 from public import pages as views
 from public.api import api
 from public.api import unknown_address as api_unknown_address
@@ -31,6 +32,7 @@ def media(request, path):
 urlpatterns = [
     path("", views.home, name="home"),
     path("suche/", views.search, name="search"),
+    path("zahlen/", figures.figures, name="figures"),
     path("", include("public.urls.towns")),
     path("", include("public.urls.networks")),
     path("", include("public.urls.meetings")),

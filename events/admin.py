@@ -6,7 +6,7 @@ from django.db.models import Count
 from django.utils.html import format_html
 
 from cities.admin import GermanSlugForm
-from core.admin import DirectoryAdmin, ScopedStackedInline, ScopedTabularInline
+from core.admin import DirectoryAdmin, EntryCitationInline, ScopedStackedInline, ScopedTabularInline
 from events import actions
 from events.forms import AdminPhotoForm
 from events.models import Meeting, MeetingPhoto, MeetingReport, ReportStatus
@@ -132,7 +132,7 @@ class MeetingAdmin(DirectoryAdmin):
     date_hierarchy = "starts_on"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["networks", "host_cities", "place_city", "participating_cities", "participants"]
-    inlines = [MeetingReportInline]
+    inlines = [MeetingReportInline, EntryCitationInline]
     fieldsets = [
         ("Treffen", {"fields": ["title", "slug", "kind", "format", "status", "networks"]}),
         (
@@ -149,7 +149,6 @@ class MeetingAdmin(DirectoryAdmin):
         ),
         ("Teilnehmende", {"fields": ["host_cities", "participating_cities", "participants", "attendee_count"]}),
         ("Inhalt", {"fields": ["topics", "description"]}),
-        ("Quellen", {"fields": ["source_note"]}),
     ]
 
     def get_queryset(self, request):

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -12,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from cities.models import City, Person, SearchableQuerySet
 from core.dates import DatePrecision, format_period, period_end, period_start
 from core.locking import VersionedModel
+from core.models import Citation
 from core.text import fold, german_slugify
 from events.images import THUMBNAIL_SIDE, fit_within
 from networks.models import Network
@@ -32,6 +34,7 @@ class MeetingFormat(models.TextChoices):
     IN_PERSON = "in_person", "vor Ort"
     DIGITAL = "digital", "digital"
     HYBRID = "hybrid", "hybrid"
+    UNKNOWN = "unknown", "Format unbekannt"
 
 
 class MeetingStatus(models.TextChoices):
@@ -83,7 +86,7 @@ class Meeting(VersionedModel):
     title = models.CharField("Titel", max_length=200)
     slug = models.SlugField("Kürzel in der Adresse", max_length=200, unique=True)
     kind = models.CharField("Art", max_length=20, choices=MeetingKind.choices, default=MeetingKind.NETWORK_MEETING)
-    format = models.CharField("Format", max_length=10, choices=MeetingFormat.choices, default=MeetingFormat.IN_PERSON)
+    format = models.CharField("Format", max_length=10, choices=MeetingFormat.choices, default=MeetingFormat.UNKNOWN)
     status = models.CharField("Status", max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED)
     networks = models.ManyToManyField(
         Network, verbose_name="Veranstaltende Netzwerke", related_name="meetings", blank=True
@@ -125,12 +128,12 @@ class Meeting(VersionedModel):
     attendee_count = models.PositiveIntegerField("Zahl der Teilnehmenden", null=True, blank=True)
     topics = models.TextField("Themen", blank=True, help_text="Ein Thema pro Zeile.")
     description = models.TextField("Beschreibung", blank=True)
-    source_note = models.TextField("Quellen", blank=True)
     search_text = models.CharField(max_length=500, editable=False, db_index=True, default="")
     created_at = models.DateTimeField("Angelegt am", auto_now_add=True, db_index=True)
     modified_at = models.DateTimeField("Geändert am", auto_now=True, db_index=True)
 
     objects = MeetingQuerySet.as_manager()
+    citations = GenericRelation(Citation)
     history = HistoricalRecords(
         excluded_fields=["search_text", "period_ends_on", "modified_at"],
         m2m_fields=["networks", "host_cities", "participating_cities", "participants"],

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from cities.admin import CityAdmin, GermanSlugForm
 from cities.models import City
-from core.admin import DirectoryAdmin, ScopedTabularInline
+from core.admin import DirectoryAdmin, EntryCitationInline, ScopedTabularInline
 from core.subqueries import row_count
 from networks.models import (
     Campaign,
@@ -17,6 +17,7 @@ from networks.models import (
     PartnershipCommitment,
     Seat,
     SeatTerm,
+    StatedCount,
     StatePartnership,
     SubGroup,
 )
@@ -44,6 +45,13 @@ class NetworkForm(GermanSlugForm):
 
 class CampaignForm(GermanSlugForm):
     slug_source_field = "name"
+
+
+class StatedCountInline(ScopedTabularInline):
+    model = StatedCount
+    extra = 0
+    fields = ["count", "as_of", "as_of_precision", "note"]
+    verbose_name_plural = "Angegebene Zahlen der Mitgliedsstädte (die jüngste erscheint auf den Seiten; Quellen im Bereich „Angegebene Zahlen“)"
 
 
 class SubGroupInline(ScopedTabularInline):
@@ -101,13 +109,13 @@ class NetworkAdmin(DirectoryAdmin):
     ordering = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["states", "parent", "host", "partners"]
-    inlines = [SubGroupInline, NetworkMembershipInline, SeatInline, CampaignInline]
+    readonly_fields = ["declared_member_count"]
+    inlines = [StatedCountInline, SubGroupInline, NetworkMembershipInline, SeatInline, CampaignInline, EntryCitationInline]
     fieldsets = [
         ("Stammdaten", {"fields": ["name", "short_name", "slug", "kind", "status", "parent"]}),
         ("Bundesländer und Träger", {"fields": ["states", "host", "partners"]}),
         ("Zeitraum", {"fields": [("started_on", "started_precision"), ("ended_on", "ended_precision")]}),
         ("Beschreibung", {"fields": ["description", "website", "declared_member_count"]}),
-        ("Quellen", {"fields": ["source_note"]}),
     ]
 
     def get_queryset(self, request):
@@ -126,7 +134,7 @@ class NetworkAdmin(DirectoryAdmin):
     @admin.display(description="Mitgliedsstädte", ordering="member_count")
     def member_count_display(self, obj):
         if obj.declared_member_count and obj.declared_member_count != obj.member_count:
-            return f"{obj.member_count} (laut Quelle {obj.declared_member_count})"
+            return f"{obj.member_count} (angegeben: {obj.declared_member_count})"
         return obj.member_count
 
     @admin.display(description="Beginn", ordering="started_on")
@@ -280,12 +288,11 @@ class StatePartnershipAdmin(DirectoryAdmin):
     search_fields = ["state__name", "place", "description"]
     ordering = ["ordinal"]
     autocomplete_fields = ["state", "signatories", "partner_organizations"]
-    inlines = [PartnershipCommitmentInline]
+    inlines = [PartnershipCommitmentInline, EntryCitationInline]
     fieldsets = [
         ("Partnerschaft", {"fields": ["state", "ordinal", "description"]}),
         ("Unterzeichnung", {"fields": [("signed_on", "signed_precision"), "place", "signatories"]}),
         ("Beteiligte", {"fields": ["partner_organizations"]}),
-        ("Quellen", {"fields": ["source_note"]}),
     ]
 
     def get_queryset(self, request):
@@ -327,3 +334,18 @@ class CityWithMembershipsAdmin(CityAdmin):
 
 admin.site.unregister(City)
 admin.site.register(City, CityWithMembershipsAdmin)
+
+
+@admin.register(StatedCount)
+class StatedCountAdmin(DirectoryAdmin):
+    """The counts the sources state, each with its sources (the network's page shows the newest)."""
+
+    list_display = ["network", "count", "as_of_display", "note"]
+    list_filter = [("network", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["network__name", "note"]
+    autocomplete_fields = ["network"]
+    inlines = [EntryCitationInline]
+
+    @admin.display(description="Stand", ordering="as_of")
+    def as_of_display(self, obj):
+        return obj.as_of_display

@@ -3,7 +3,9 @@
 import datetime
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -13,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from cities.models import City, Organization, Person, SearchableQuerySet, Sector, State
 from core.dates import DatePrecision, format_period, period_start
 from core.locking import VersionedModel
+from core.models import Citation
 from core.subqueries import row_count
 from core.text import fold, german_slugify
 
@@ -94,21 +97,19 @@ class Network(VersionedModel):
     partners = models.ManyToManyField(
         Organization, verbose_name="Partnerorganisationen", related_name="partner_networks", blank=True
     )
+    # The newest of the network's `stated_counts`, kept here for lists and filters.
     declared_member_count = models.PositiveSmallIntegerField(
-        "Angegebene Zahl der Mitgliedsstädte",
-        null=True,
-        blank=True,
-        help_text="Nur ausfüllen, wenn eine Quelle eine Zahl nennt, aber nicht alle Städte.",
+        "Angegebene Zahl der Mitgliedsstädte", null=True, blank=True, editable=False
     )
     description = models.TextField("Beschreibung", blank=True)
     website = models.URLField("Website", blank=True)
-    source_note = models.TextField("Quellen", blank=True)
     search_text = models.CharField(max_length=300, editable=False, db_index=True, default="")
     created_at = models.DateTimeField("Angelegt am", auto_now_add=True, db_index=True)
     modified_at = models.DateTimeField("Geändert am", auto_now=True, db_index=True)
 
     objects = NetworkQuerySet.as_manager()
 
+    citations = GenericRelation(Citation)
     history = HistoricalRecords(excluded_fields=["search_text", "modified_at"], m2m_fields=["states", "partners"])
 
     class Meta:
@@ -151,6 +152,13 @@ class Network(VersionedModel):
         if self.parent_id and self.pk and self.parent_id == self.pk:
             raise ValidationError({"parent": "Ein Netzwerk kann nicht sein eigenes übergeordnetes Netzwerk sein."})
 
+    def refresh_declared_member_count(self) -> None:
+        """Keep `declared_member_count` at the newest count a source states (`StatedCount`)."""
+        newest = self.stated_counts.newest_first().values_list("count", flat=True).first()
+        if newest != self.declared_member_count:
+            Network.objects.filter(pk=self.pk).update(declared_member_count=newest)
+            self.declared_member_count = newest
+
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = german_slugify(self.name)
@@ -160,6 +168,61 @@ class Network(VersionedModel):
             self.ended_on = period_start(self.ended_on, self.ended_precision)
         self.search_text = fold(f"{self.name} {self.short_name}")[:300]
         super().save(*args, **kwargs)
+
+
+class StatedCountQuerySet(models.QuerySet):
+    def newest_first(self):
+        return self.order_by("-as_of", "-pk")
+
+    def programme(self):
+        """The programme's own totals: the counts stated for the Bundesnetzwerk."""
+        return self.filter(network__kind=NetworkKind.FEDERAL)
+
+
+class StatedCount(models.Model):
+    """How many member towns a source says a network had at a date: the programme's own totals
+    („73 Engagierte Städte im Juli 2020“) and a regional network's declared size. The newest one
+    is kept on the network as `declared_member_count`, beside the count derived from the directory."""
+
+    network = models.ForeignKey(Network, verbose_name="Netzwerk", on_delete=models.CASCADE, related_name="stated_counts")
+    count = models.PositiveSmallIntegerField("Zahl der Städte", validators=[MinValueValidator(1)])
+    as_of = models.DateField("Stand")
+    as_of_precision = models.CharField(
+        "Genauigkeit des Stands", max_length=10, choices=DatePrecision.choices, default=DatePrecision.MONTH
+    )
+    note = models.CharField("Anmerkung", max_length=300, blank=True, help_text="z. B. „14 neue Städte“")
+    citations = GenericRelation(Citation)
+
+    objects = StatedCountQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "Angegebene Zahl der Mitgliedsstädte"
+        verbose_name_plural = "Angegebene Zahlen der Mitgliedsstädte"
+        ordering = ["network", "as_of"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "as_of", "count"],
+                name="stated_count_unique",
+                violation_error_message="Diese Zahl ist für dieses Netzwerk und diesen Stand schon eingetragen.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.count} Städte ({self.as_of_display})"
+
+    @property
+    def as_of_display(self) -> str:
+        return format_period(self.as_of, self.as_of_precision)
+
+    def save(self, *args, **kwargs):
+        self.as_of = period_start(self.as_of, self.as_of_precision)
+        super().save(*args, **kwargs)
+        self.network.refresh_declared_member_count()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.network.refresh_declared_member_count()
+        return result
 
 
 class SubGroup(models.Model):
@@ -210,6 +273,9 @@ class Membership(models.Model):
         "Genauigkeit von „seit“", max_length=10, choices=DatePrecision.choices, default=DatePrecision.YEAR
     )
     until = models.DateField("Mitglied bis", null=True, blank=True)
+    until_precision = models.CharField(
+        "Genauigkeit von „bis“", max_length=10, choices=DatePrecision.choices, default=DatePrecision.YEAR
+    )
     role = models.CharField("Rolle", max_length=20, choices=MembershipRole.choices, default=MembershipRole.MEMBER)
     subgroup = models.ForeignKey(
         SubGroup,
@@ -225,6 +291,7 @@ class Membership(models.Model):
 
     objects = MembershipQuerySet.as_manager()
 
+    citations = GenericRelation(Citation)
     history = HistoricalRecords(excluded_fields=["modified_at"])
 
     class Meta:
@@ -252,6 +319,8 @@ class Membership(models.Model):
     def save(self, *args, **kwargs):
         if self.since:
             self.since = period_start(self.since, self.since_precision)
+        if self.until:
+            self.until = period_start(self.until, self.until_precision)
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
@@ -266,6 +335,18 @@ class Membership(models.Model):
     @property
     def since_display(self) -> str:
         return format_period(self.since, self.since_precision)
+
+    @property
+    def until_display(self) -> str:
+        return format_period(self.until, self.until_precision)
+
+    @property
+    def period_display(self) -> str:
+        """„seit 2020“, „2015 bis 2019“, „bis 2019“ or "" when no source dates it."""
+        since, until = self.since_display, self.until_display
+        if until:
+            return f"{since} bis {until}" if since else f"bis {until}"
+        return f"seit {since}" if since else ""
 
 
 class Seat(models.Model):
@@ -309,6 +390,7 @@ class SeatTerm(models.Model):
     note = models.CharField("Anmerkung", max_length=200, blank=True, help_text="z. B. „wiedergewählt“")
 
     objects = SeatTermQuerySet.as_manager()
+    citations = GenericRelation(Citation)
     history = HistoricalRecords()
 
     class Meta:
@@ -356,6 +438,7 @@ class Campaign(models.Model):
         "Genauigkeit des Endes", max_length=10, choices=DatePrecision.choices, default=DatePrecision.YEAR
     )
 
+    citations = GenericRelation(Citation)
     history = HistoricalRecords()
 
     class Meta:
@@ -404,10 +487,10 @@ class StatePartnership(models.Model):
         Organization, verbose_name="Partnerorganisationen", related_name="state_partnerships", blank=True
     )
     description = models.TextField("Beschreibung", blank=True)
-    source_note = models.TextField("Quellen", blank=True)
     created_at = models.DateTimeField("Angelegt am", auto_now_add=True, db_index=True)
     modified_at = models.DateTimeField("Geändert am", auto_now=True, db_index=True)
 
+    citations = GenericRelation(Citation)
     history = HistoricalRecords(excluded_fields=["modified_at"])
 
     class Meta:

@@ -18,6 +18,7 @@ from core.maps import render_germany_map
 from core.text import fold, visible_text
 from events.models import Meeting, MeetingReport
 from networks.models import Network, StatePartnership
+from public.figures import programme_figure
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +30,8 @@ def home(request):
     today = timezone.localdate()
     cities = City.objects.active()
     context = {
+        "programme": programme_figure(),
         "figures": {
-            "cities": cities.count(),
             "networks": Network.objects.active().count(),
             "partners": StatePartnership.objects.count(),
             "meetings_this_year": Meeting.objects.filter(starts_on__year=today.year).count(),

@@ -2,7 +2,7 @@ import json
 
 from django import template
 from django.conf import settings
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from core import permissions
@@ -52,3 +52,16 @@ def may_use_editorial(user) -> bool:
 def trash_retention_days() -> int:
     """How many days the Papierkorb keeps a deleted entry (settings.TRASH_RETENTION_DAYS)."""
     return settings.TRASH_RETENTION_DAYS
+
+
+@register.simple_tag
+def footnote(sources, entry, fact: str = ""):
+    """Footnote marks that link a fact to its sources in the page's „Quellen“ list
+    (`sources` is a `core.models.Footnotes`; anything else, or no own source, marks nothing)."""
+    marks = sources.marks(entry, fact) if hasattr(sources, "marks") else []
+    if not marks:
+        return ""
+    links = format_html_join(
+        ",", '<a href="#quelle-{}" aria-label="Quelle {}">{}</a>', ((n, n, n) for n in marks)
+    )
+    return format_html('<sup class="footnote">{}</sup>', links)

@@ -99,7 +99,7 @@ def meeting_detail(request, slug):
         "report": report if report is not None and report.is_published else None,
         "is_upcoming": meeting.is_upcoming(),
         "jsonld": seo.meeting_jsonld(request, meeting),
-        "sources": Source.objects.citing(meeting),
+        "sources": Source.objects.footnotes(meeting),
         "nav": "meetings",
     }
     return render(request, "events/meeting_detail.html", context)

@@ -17,7 +17,7 @@ from core.maps import render_germany_map
 from core.models import Source
 from core.subqueries import row_count
 from events.models import Meeting, MeetingReport
-from networks.models import Campaign, Membership, Network, SeatTerm, SubGroup
+from networks.models import Campaign, Membership, Network, SeatTerm, StatedCount, SubGroup
 from public.filters.networks import MatrixFilterSet, NetworkFilterSet
 
 NETWORKS_PER_PAGE = 30
@@ -118,6 +118,7 @@ def network_detail(request, slug):
                 queryset=SubGroup.objects.annotate(listed_members=row_count(Membership.objects.current(), "subgroup")),
             ),
             Prefetch("seats__terms", queryset=SeatTerm.objects.select_related("person__city").order_by("-elected_on")),
+            Prefetch("stated_counts", queryset=StatedCount.objects.order_by("as_of")),
             Prefetch(
                 "campaigns",
                 queryset=Campaign.objects.annotate(city_count=Count("cities")).prefetch_related(
@@ -142,6 +143,7 @@ def network_detail(request, slug):
         MeetingReport.objects.published().filter(meeting__networks=network).select_related("meeting"),
         NETWORK_REPORTS_SHOWN,
     )
+    stated_counts = list(network.stated_counts.all())  # oldest first; the last is the newest
     member_cities = City.objects.in_networks([network])
     points = member_cities.map_points()
     context = {
@@ -159,7 +161,15 @@ def network_detail(request, slug):
             title=f"Mitgliedsstädte von {network.name}",
         ),
         "map_clustered": points.clustered,
-        "sources": Source.objects.citing(network),
+        "stated_counts": stated_counts,
+        "stated_count": stated_counts[-1] if stated_counts else None,
+        "sources": Source.objects.footnotes(
+            network,
+            *stated_counts,
+            *(term for seat in network.seats.all() for term in seat.terms.all()),
+            *network.campaigns.all(),
+            *members,
+        ),
         "nav": "networks",
     }
     return render(request, "networks/network_detail.html", context)

@@ -11,6 +11,7 @@ from core.models import Source
 from core.subqueries import row_count
 from events.models import Meeting
 from networks.models import Membership, Network, NetworkKind, PartnershipCommitment
+from public.figures import programme_figure
 from public.filters.networks import network_picker
 from public.filters.towns import CityFilterSet
 
@@ -57,6 +58,7 @@ def city_list(request):
     }
     if part is None:
         context.update(map_context(cities))
+        context.update(programme_figure())
     return render_list(request, "cities/city_list.html", context)
 
 
@@ -123,6 +125,11 @@ def city_detail(request, slug):
     city = get_object_or_404(
         City.objects.with_state().prefetch_related(
             Prefetch("memberships", queryset=memberships, to_attr="current_memberships"),
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.filter(network__kind=NetworkKind.FEDERAL).order_by("since"),
+                to_attr="programme_periods",
+            ),
             Prefetch("people", queryset=Person.objects.select_related("organization")),
             "campaigns__network",
         ),
@@ -150,7 +157,7 @@ def city_detail(request, slug):
         "meetings": meetings,
         "meeting_count": meeting_count,
         "tandem_partners": sorted(tandem_partners, key=lambda other: other.name),
-        "sources": Source.objects.citing(city, *city.current_memberships),
+        "sources": Source.objects.footnotes(city, *city.current_memberships, *city.programme_periods),
         "jsonld": seo.city_jsonld(request, city),
         "map": render_germany_map(
             [
@@ -226,7 +233,7 @@ def state_detail(request, slug):
         "network_count": network_count,
         "map": render_germany_map(points, highlight_states=[state.code], title=f"Engagierte Städte in {state}"),
         "map_clustered": points.clustered,
-        "sources": Source.objects.citing(partnership) if (partnership := getattr(state, "partnership", None)) else [],
+        "sources": Source.objects.footnotes(partnership) if (partnership := getattr(state, "partnership", None)) else [],
         "nav": "states",
     }
     return render(request, "cities/state_detail.html", context)
