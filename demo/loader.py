@@ -460,7 +460,9 @@ class _Loader:
             self.section_counts["campaigns"] += 1
 
     def load_membership(self, network: Network, member: dict, subgroups: dict) -> None:
-        values = self.scalars(Membership, member, ["since", "since_precision", "until", "until_precision", "role", "note"])
+        values = self.scalars(
+            Membership, member, ["since", "since_precision", "until", "until_precision", "role", "note"]
+        )
         subgroup_name = member.get("subgroup")
         if subgroup_name is not None and subgroup_name not in subgroups:
             raise DemoDataError(f"Membership in {network.slug} names unknown sub-group {subgroup_name!r}.")
@@ -719,7 +721,6 @@ class _Loader:
 
     def source(self, key: str) -> Source:
         return self._resolve(self.sources, key, "source")
-
 
     @staticmethod
     def coordinate(value: float | None) -> Decimal | None:

@@ -382,3 +382,8 @@ LOGGING = {
 if RUNNING_TESTS:
     # Hashing with the production hasher costs a third of a second per login; tests log in often.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# The Bundesnetzwerk's change form in the admin holds one membership row per member town (over a
+# hundred, ten fields each) besides its other inlines: more than Django's default of 1,000 fields.
+# The body's size stays capped by DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000

@@ -110,7 +110,14 @@ class NetworkAdmin(DirectoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["states", "parent", "host", "partners"]
     readonly_fields = ["declared_member_count"]
-    inlines = [StatedCountInline, SubGroupInline, NetworkMembershipInline, SeatInline, CampaignInline, EntryCitationInline]
+    inlines = [
+        StatedCountInline,
+        SubGroupInline,
+        NetworkMembershipInline,
+        SeatInline,
+        CampaignInline,
+        EntryCitationInline,
+    ]
     fieldsets = [
         ("Stammdaten", {"fields": ["name", "short_name", "slug", "kind", "status", "parent"]}),
         ("Bundesländer und Träger", {"fields": ["states", "host", "partners"]}),

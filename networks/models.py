@@ -184,7 +184,9 @@ class StatedCount(models.Model):
     („73 Engagierte Städte im Juli 2020“) and a regional network's declared size. The newest one
     is kept on the network as `declared_member_count`, beside the count derived from the directory."""
 
-    network = models.ForeignKey(Network, verbose_name="Netzwerk", on_delete=models.CASCADE, related_name="stated_counts")
+    network = models.ForeignKey(
+        Network, verbose_name="Netzwerk", on_delete=models.CASCADE, related_name="stated_counts"
+    )
     count = models.PositiveSmallIntegerField("Zahl der Städte", validators=[MinValueValidator(1)])
     as_of = models.DateField("Stand")
     as_of_precision = models.CharField(
@@ -210,10 +212,6 @@ class StatedCount(models.Model):
     def __str__(self) -> str:
         return f"{self.count} Städte ({self.as_of_display})"
 
-    @property
-    def as_of_display(self) -> str:
-        return format_period(self.as_of, self.as_of_precision)
-
     def save(self, *args, **kwargs):
         self.as_of = period_start(self.as_of, self.as_of_precision)
         super().save(*args, **kwargs)
@@ -223,6 +221,10 @@ class StatedCount(models.Model):
         result = super().delete(*args, **kwargs)
         self.network.refresh_declared_member_count()
         return result
+
+    @property
+    def as_of_display(self) -> str:
+        return format_period(self.as_of, self.as_of_precision)
 
 
 class SubGroup(models.Model):
@@ -475,7 +477,12 @@ class StatePartnership(models.Model):
 
     state = models.OneToOneField(State, verbose_name="Bundesland", on_delete=models.PROTECT, related_name="partnership")
     ordinal = models.PositiveSmallIntegerField("Länderpartner Nr.", unique=True)
-    signed_on = models.DateField("Unterzeichnet am", null=True, blank=True)
+    signed_on = models.DateField(
+        "Länderpartner seit",
+        null=True,
+        blank=True,
+        help_text="Tag der Unterzeichnung oder des Beitritts, so genau eine Quelle ihn nennt.",
+    )
     signed_precision = models.CharField(
         "Genauigkeit des Datums", max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY
     )

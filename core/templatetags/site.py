@@ -61,7 +61,5 @@ def footnote(sources, entry, fact: str = ""):
     marks = sources.marks(entry, fact) if hasattr(sources, "marks") else []
     if not marks:
         return ""
-    links = format_html_join(
-        ",", '<a href="#quelle-{}" aria-label="Quelle {}">{}</a>', ((n, n, n) for n in marks)
-    )
+    links = format_html_join("", '<a href="#quelle-{}" aria-label="Quelle {}">[{}]</a>', ((n, n, n) for n in marks))
     return format_html('<sup class="footnote">{}</sup>', links)

@@ -221,19 +221,23 @@ def state_detail(request, slug):
         ),
         slug=slug,
     )
-    cities = City.objects.active().in_state(state)
+    cities = City.objects.active().in_state(state)  # with any town of the sister programme, marked as such
+    listed, listed_count = capped(cities.order_by("name"), STATE_CITIES_SHOWN)
     networks, network_count = capped(
         Network.objects.filter(states=state).with_member_count().in_kind_order(), STATE_NETWORKS_SHOWN
     )
     points = cities.map_points()
     context = {
         "state": state,
-        "cities": cities.order_by("name")[:STATE_CITIES_SHOWN],
+        "cities": listed,
+        "listed_count": listed_count,
         "networks": networks,
         "network_count": network_count,
         "map": render_germany_map(points, highlight_states=[state.code], title=f"Engagierte Städte in {state}"),
         "map_clustered": points.clustered,
-        "sources": Source.objects.footnotes(partnership) if (partnership := getattr(state, "partnership", None)) else [],
+        "sources": Source.objects.footnotes(partnership)
+        if (partnership := getattr(state, "partnership", None))
+        else [],
         "nav": "states",
     }
     return render(request, "cities/state_detail.html", context)

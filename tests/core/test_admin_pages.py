@@ -25,6 +25,7 @@ from networks.models import (
     PartnershipCommitment,
     Seat,
     SeatTerm,
+    StatedCount,
     StatePartnership,
     SubGroup,
 )
@@ -48,6 +49,7 @@ REGISTERED = {
     Seat: "seat",
     Campaign: "campaign",
     StatePartnership: "partnership",
+    StatedCount: "stated_count",
     Meeting: "meeting",
     MeetingReport: "report",
 }
@@ -84,6 +86,7 @@ def objects(empty_directory, settings, tmp_path):
         network=network, title="Landessprecher*in Zivilgesellschaft", sector=Sector.CIVIL_SOCIETY
     )
     SeatTerm.objects.create(seat=seat, person=person, elected_on=datetime.date(2024, 5, 3))
+    stated_count = StatedCount.objects.create(network=network, count=9, as_of=datetime.date(2025, 3, 1))
     campaign = Campaign.objects.create(network=network, name="Glücksbringer")
     campaign.cities.add(city)
     partnership = StatePartnership.objects.create(
@@ -115,6 +118,7 @@ def objects(empty_directory, settings, tmp_path):
         "membership": membership,
         "seat": seat,
         "campaign": campaign,
+        "stated_count": stated_count,
         "partnership": partnership,
         "meeting": meeting,
         "report": report,
@@ -332,6 +336,13 @@ def test_report_cannot_be_published_without_body_through_the_form(admin_client, 
     assert report.status == ReportStatus.DRAFT
 
 
+# The empty management form of the „Quellen“ inline (core.admin.EntryCitationInline).
+CITATIONS_FORMSET = {
+    "engagiert-citation-content_type-object_id-TOTAL_FORMS": "0",
+    "engagiert-citation-content_type-object_id-INITIAL_FORMS": "0",
+}
+
+
 def city_form_data(state, **overrides):
     data = {
         "name": "Bad Düben",
@@ -342,6 +353,7 @@ def city_form_data(state, **overrides):
         "active": "on",
         "memberships-TOTAL_FORMS": "0",
         "memberships-INITIAL_FORMS": "0",
+        **CITATIONS_FORMSET,
     }
     data.update(overrides)
     return data
@@ -383,6 +395,9 @@ def test_network_add_with_membership_inline(admin_client, objects):
         "seats-INITIAL_FORMS": "0",
         "campaigns-TOTAL_FORMS": "0",
         "campaigns-INITIAL_FORMS": "0",
+        "stated_counts-TOTAL_FORMS": "0",
+        "stated_counts-INITIAL_FORMS": "0",
+        **CITATIONS_FORMSET,
     }
     response = admin_client.post(admin_url(Network, "add"), data)
     assert response.status_code == 302, response.context["adminform"].form.errors

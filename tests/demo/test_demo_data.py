@@ -22,6 +22,7 @@ from networks.models import (
     NetworkKind,
     NetworkStatus,
     Seat,
+    StatedCount,
     StatePartnership,
 )
 
@@ -162,10 +163,27 @@ def test_joined_years_come_from_the_texts_and_are_empty_where_they_do_not(loaded
     assert years["lemgo"] == 2020
     assert years["parchim"] == 2021
     assert years["stendal"] == 2015
-    assert years["gardelegen"] is None
+    # Seed 004: Gardelegen joined "in diesem Jahr", with 113 towns: the programme reached 113 in June 2022.
+    assert years["gardelegen"] == 2022
     stendal = network("bundesnetzwerk-engagierte-stadt").memberships.get(city__slug="stendal")
     assert stendal.since == datetime.date(2015, 1, 1)
     assert stendal.since_display == "2015"
+    gardelegen = City.objects.get(slug="gardelegen")
+    cited = Source.objects.filter(citations__object_id=gardelegen.pk, citations__fact="joined_year")
+    assert "https://www.engagiertestadt.de/2022/06/14/wir-wachsen-auf-113-engagierte-staedte/" in set(
+        cited.values_list("url", flat=True)
+    )
+
+
+def test_a_town_can_be_a_member_more_than_once(loaded):
+    """Dessau-Roßlau: 2015 to 2019, again since 1 July 2020."""
+    periods = list(
+        network("bundesnetzwerk-engagierte-stadt").memberships.filter(city__slug="dessau-rosslau").order_by("since")
+    )
+    assert [period.period_display for period in periods] == ["2015 bis 2019", "seit 1. Juli 2020"]
+    assert [period.is_current for period in periods] == [False, True]
+    assert City.objects.get(slug="dessau-rosslau").joined_year == 2015
+    assert all(Source.objects.citing(period).exists() for period in periods)
 
 
 def test_prefixes_and_kinds_of_towns(loaded):
@@ -178,10 +196,10 @@ def test_prefixes_and_kinds_of_towns(loaded):
     assert towns["aken-elbe"].kind == CityKind.LAND
     assert towns["weisswasser-ol"].state.code == "DE-SN"
     assert towns["cottbus"].state.code == "DE-BB"
-    assert towns["dessau-rosslau"].ags == "15001000"
-    assert towns["parchim"].ags is None
+    # The municipality key only where a source gives it: none of the sources does.
+    assert not City.objects.filter(ags__isnull=False).exists()
     assert all(slug.isascii() for slug in towns)
-    assert all(town.source_note for town in towns.values())
+    assert all(Source.objects.citing(town).exists() for town in towns.values())
     # Coordinates only where the data files give them: no guessed places on the map.
     seed_towns = {record["slug"] for record in read_data([DATA_FILE])["cities"]}
     assert all(towns[slug].latitude is not None and towns[slug].longitude is not None for slug in seed_towns)
@@ -205,10 +223,17 @@ def test_coordination_models(loaded):
     assert list(City.objects.search("Freiwilligen-Agentur Altmark").values_list("slug", flat=True)) == ["stendal"]
 
 
-def test_every_town_is_in_the_bundesnetzwerk(loaded):
+def test_every_engagierte_stadt_is_in_the_bundesnetzwerk_and_aken_is_not(loaded):
     bund = network("bundesnetzwerk-engagierte-stadt")
-    assert bund.memberships.count() == City.objects.count()
-    assert bund.declared_member_count == 113
+    members = set(bund.memberships.current().values_list("city__slug", flat=True))
+    assert members == set(City.objects.member_towns().values_list("slug", flat=True))
+    assert len(members) == City.objects.count() - 1
+    # Aken (Elbe) is an "Engagiertes Land": in the Regionalnetzwerk Anhalt, not among the Engagierte Städte.
+    assert "aken-elbe" not in members
+    assert not City.objects.member_towns().filter(slug="aken-elbe").exists()
+    assert network("regionalnetzwerk-anhalt").memberships.filter(city__slug="aken-elbe").exists()
+    # The newest total the programme states: 112 on 15 May 2025.
+    assert bund.declared_member_count == 112
     assert bund.host.short_name == "BBE"
     assert bund.partners.count() == 7
 
@@ -236,15 +261,30 @@ def test_state_spokespersons_hold_their_seats(loaded):
     assert civil_term.person.sector == Sector.CIVIL_SOCIETY
 
 
-def test_federal_spokesperson_was_re_elected_on_an_unknown_date(loaded):
+def test_federal_spokesperson_was_re_elected_in_2022(loaded):
     term = Seat.objects.get(network__slug="bundesnetzwerk-engagierte-stadt", title="Bundessprecher*in").terms.get()
     assert term.person.name == "Marion Zosel-Mohr"
-    assert term.elected_on is None
-    assert term.note == "wiedergewählt"
+    assert (term.elected_on, term.elected_display) == (datetime.date(2022, 1, 1), "2022")
+    assert term.note.startswith("wiedergewählt")
+    assert Source.objects.citing(term).filter(url__contains="fa-altmark.de").exists()
+
+
+def test_the_programme_states_its_totals_with_dates_and_sources(loaded):
+    stated = StatedCount.objects.programme().order_by("as_of")
+    assert [(count.as_of_display, count.count) for count in stated] == [
+        ("Januar 2018", 47),
+        ("1. Juli 2020", 73),
+        ("Mai 2021", 100),
+        ("Juni 2022", 113),
+        ("20. Februar 2024", 112),
+        ("März 2025", 113),
+        ("15. Mai 2025", 112),
+    ]
+    assert all(Source.objects.citing(count).exclude(url="").exists() for count in stated)
 
 
 def test_people_are_stored_without_contact_data(loaded):
-    assert Person.objects.count() == 23
+    assert Person.objects.count() == 24
     assert not Person.objects.filter(contact_public=True).exists()
     assert not Person.objects.exclude(email="").exists()
     assert not Person.objects.exclude(phone="").exists()
@@ -273,16 +313,20 @@ def test_rhein_neckar_declares_and_names_its_seven_towns(loaded):
     assert list(mrn.partners.values_list("name", flat=True)) == ["Metropolregion Rhein-Neckar"]
 
 
-def test_gluecksbringer_campaign_links_the_five_anhalt_towns(loaded):
+def test_anhalt_network_and_its_gluecksbringer_campaign(loaded):
     anhalt = network("regionalnetzwerk-anhalt")
-    assert anhalt.started_on == datetime.date(2022, 1, 1)
+    assert anhalt.started_display == "1. September 2022"
     assert anhalt.status == NetworkStatus.ACTIVE
+    assert anhalt.host.name == "FAW gGmbH"
+    assert list(anhalt.partners.values_list("short_name", flat=True)) == ["BBE"]
     assert set(anhalt.memberships.values_list("city__slug", flat=True)) == ANHALT_TOWNS
     campaign = anhalt.campaigns.get(slug="gluecksbringer")
     assert campaign.name == "Glücksbringer"
-    assert set(campaign.cities.values_list("slug", flat=True)) == ANHALT_TOWNS
+    assert campaign.period_display == "seit 19. Juni 2023"
+    # Launched by the heads of the four towns; the sources name no part for Aken.
+    assert set(campaign.cities.values_list("slug", flat=True)) == ANHALT_TOWNS - {"aken-elbe"}
     project = anhalt.campaigns.get(slug="foerderprojekt-regionalnetzwerk-anhalt")
-    assert project.period_display == "September 2022 bis Juni 2023"
+    assert project.period_display == "1. September 2022 bis 30. Juni 2023"
 
 
 def test_saxon_network_is_forming_with_two_subgroups(loaded):
@@ -295,13 +339,15 @@ def test_saxon_network_is_forming_with_two_subgroups(loaded):
     }
     membership = saxony.memberships.get()
     assert membership.city.slug == "weisswasser-ol"
-    assert membership.subgroup.name == "östliche Städte"
+    assert membership.subgroup is None  # no source says which sub-group Weißwasser/O.L. belongs to
 
 
-def test_bavarian_pilot_hosted_by_lbe_with_eight_named_of_eleven_towns(loaded):
+def test_bavarian_network_since_2022_hosted_by_lbe_with_eight_named_of_twelve_towns(loaded):
     bayern = network("regionalnetzwerk-engagierte-stadt-bayern")
     assert bayern.host.short_name == "LBE Bayern"
-    assert bayern.declared_member_count == 11
+    assert bayern.started_display == "2022"
+    assert bayern.declared_member_count == 12
+    assert bayern.stated_counts.get().as_of_display == "Februar 2023"
     assert set(bayern.memberships.values_list("city__slug", flat=True)) == BAVARIAN_TOWNS
     assert network("austausch-coburg-kronach").parent == bayern
 
@@ -315,6 +361,7 @@ def test_tandems_and_thematic_network(loaded):
     assert set(tandem.memberships.values_list("city__slug", flat=True)) == {"wittenberg", "radebeul", "cottbus"}
     universities = network("engagierte-staedte-hochschulen")
     assert universities.kind == NetworkKind.THEMATIC
+    assert not universities.partners.exists()  # the LBE is a party to "Mensch in Bewegung", not a partner
     assert universities.memberships.count() == 0
     campaign = Campaign.objects.get(network=universities, slug="mensch-in-bewegung")
     assert set(campaign.cities.values_list("slug", flat=True)) == {"eichstaett", "ingolstadt"}
@@ -352,10 +399,21 @@ def test_state_partners_in_order(loaded):
         "Sachsen-Anhalt",
     ]
     assert partnerships[0].signed_display == "14. September 2020"
+    assert set(partnerships[0].description.split("Städten ")[1].rstrip(".").replace(" und der ", ", ").split(", ")) == {
+        "Trier",
+        "Ingelheim am Rhein",
+        "Koblenz",
+        "Neustadt an der Weinstraße",
+        "Bitburg",
+        "Verbandsgemeinde Daun",
+    }
     assert partnerships[1].signed_display == "25. Mai 2021"
-    assert partnerships[2].signed_on is None
+    assert partnerships[2].signed_display == "Oktober 2021"
+    assert "8. Februar 2022" in partnerships[2].description
     bayern = partnerships[3]
-    assert bayern.signed_on is None
+    assert bayern.signed_display == "16. September 2024"
+    # The general terms of seed 001 belong to every partnership.
+    assert all(partnership.commitments.count() == 15 for partnership in partnerships)
     assert list(bayern.signatories.values_list("name", flat=True)) == []  # no source names who signed
     assert set(bayern.partner_organizations.values_list("short_name", flat=True)) == {
         "LBE Bayern",
@@ -401,11 +459,14 @@ def test_other_meetings_of_the_texts(loaded):
     wuerzburg = Meeting.objects.get(slug="netzwerktreffen-2024-wuerzburg")
     assert (wuerzburg.starts_on, wuerzburg.ends_on) == (datetime.date(2024, 9, 16), datetime.date(2024, 9, 17))
     assert wuerzburg.attendee_count == 150
-    assert wuerzburg.place_text == "Würzburg"
+    # Würzburg is an Engagierte Stadt itself, and the meeting is the annual national one.
+    assert (wuerzburg.place_city.slug, wuerzburg.place_text) == ("wuerzburg", "Burkardushaus")
+    assert wuerzburg.kind == MeetingKind.NATIONAL
+    assert wuerzburg.format == MeetingFormat.IN_PERSON
 
     national = Meeting.objects.get(slug="bundesnetzwerktreffen-2025-wittenberg")
     assert national.kind == MeetingKind.NATIONAL
-    assert national.date_display == "Mai 2025"
+    assert national.date_display == "15.–16. Mai 2025"
     assert national.place_city.slug == "wittenberg"
 
     founding = Meeting.objects.get(slug="gruendungstreffen-landesnetzwerk-sachsen-anhalt-2025")
@@ -429,14 +490,22 @@ def test_other_meetings_of_the_texts(loaded):
     assert visits.count() == 4
     assert not visits.filter(starts_on__isnull=False).exists()
 
-    mrn = Meeting.objects.get(slug="netzwerktreffen-regionalnetzwerk-mrn-2023")
-    assert mrn.date_display == "2023"
+    # The caption "Netzwerktreffen Engagierte Stadt 2023" of seed 000: the annual meeting in Mannheim.
+    mannheim = Meeting.objects.get(slug="netzwerktreffen-2023-mannheim")
+    assert (mannheim.starts_on, mannheim.ends_on) == (datetime.date(2023, 6, 15), datetime.date(2023, 6, 16))
+    assert mannheim.kind == MeetingKind.NATIONAL
+    assert set(mannheim.networks.values_list("slug", flat=True)) == {
+        "bundesnetzwerk-engagierte-stadt",
+        "regionalnetzwerk-metropolregion-rhein-neckar",
+    }
+    # No source gives the format of these: "Format unbekannt", not "vor Ort".
+    assert founding.format == talks.format == MeetingFormat.UNKNOWN
 
 
 def test_digital_exchange_of_the_four_administration_heads(loaded):
     meeting = Meeting.objects.get(slug="digitaler-austausch-stendal-lemgo-parchim-gardelegen")
     assert meeting.format == MeetingFormat.DIGITAL
-    assert meeting.starts_on is None
+    assert meeting.date_display == "2022"
     assert set(meeting.participating_cities.values_list("slug", flat=True)) == {
         "stendal",
         "lemgo",
@@ -451,10 +520,14 @@ def test_digital_exchange_of_the_four_administration_heads(loaded):
 def test_meeting_slugs_are_ascii_and_every_record_names_its_source(loaded):
     for meeting in Meeting.objects.all():
         assert meeting.slug.isascii()
-        assert meeting.source_note
+        assert Source.objects.citing(meeting).exists(), meeting
     for model in (Network, StatePartnership):
-        assert not model.objects.filter(source_note="").exists()
-    assert not Membership.objects.filter(until__isnull=False).exists()
+        for entry in model.objects.all():
+            assert Source.objects.citing(entry).exists(), entry
+    # The one past membership: Dessau-Roßlau's first period in the programme.
+    assert list(Membership.objects.filter(until__isnull=False).values_list("city__slug", flat=True)) == [
+        "dessau-rosslau"
+    ]
     assert not Organization.objects.filter(name="").exists()
 
 

@@ -154,6 +154,8 @@ def test_choosing_the_federal_kind_shows_it_with_every_town_ticked(client, demo)
     columns, rows = matrix(client.get(URL + "?art=federal"))
 
     assert columns == ["Bundesnetzwerk"]
+    # Aken (Elbe) belongs to the sister programme "Engagiertes Land", not to the Bundesnetzwerk.
+    assert rows.pop("Aken (Elbe)") == [False]
     assert all(cells == [True] for cells in rows.values())
 
 

@@ -40,7 +40,7 @@ def test_states_list_shows_all_sixteen_states_with_links(client, demo):
 @pytest.mark.parametrize(
     ("state", "count"),
     [
-        ("Sachsen-Anhalt", "10"),
+        ("Sachsen-Anhalt", "9"),  # Aken (Elbe), an "Engagiertes Land", is not counted
         ("Bayern", "12"),
         ("Sachsen", "5"),
         ("Brandenburg", "3"),
@@ -73,8 +73,8 @@ def test_former_members_are_not_counted(client, demo):
     [
         ("Rheinland-Pfalz", "1. Länderpartner seit 14. September 2020"),
         ("Hessen", "2. Länderpartner seit 25. Mai 2021"),
-        ("Schleswig-Holstein", "3. Länderpartner"),
-        ("Bayern", "4. Länderpartner"),
+        ("Schleswig-Holstein", "3. Länderpartner seit Oktober 2021"),
+        ("Bayern", "4. Länderpartner seit 16. September 2024"),
         ("Sachsen-Anhalt", "5. Länderpartner seit 16. Mai 2025"),
         ("Thüringen", "–"),
         ("Sachsen", "–"),
@@ -124,11 +124,12 @@ def test_state_page_of_sachsen_anhalt_shows_the_partnership(client, demo):
     assert response.status_code == 200
     assert root.one("h1").text == "Sachsen-Anhalt"
     assert root.one("p", class_="lead").text == (
-        "10 Engagierte Städte im Verzeichnis. Sachsen-Anhalt ist 5. Länderpartner des Programms."
+        "9 Engagierte Städte im Verzeichnis. Sachsen-Anhalt ist 5. Länderpartner des Programms."
     )
     assert partnership_facts(response) == {
         "Länderpartner": "Nr. 5",
-        "Unterzeichnet": "16. Mai 2025 in Lutherstadt Wittenberg",
+        "Länderpartner seit": "16. Mai 2025",
+        "Ort": "Lutherstadt Wittenberg",
         "Partnerorganisationen": "Land Sachsen-Anhalt"
         "Landesarbeitsgemeinschaft der Freiwilligenagenturen Sachsen-Anhalt e.V.",
     }
@@ -176,7 +177,7 @@ def test_state_page_of_bavaria_names_no_signatory_that_no_source_names(client, d
     found = partnership_facts(client.get("/laender/bayern/"))
 
     assert "Unterzeichnende" not in found
-    assert "Unterzeichnet" not in found  # no date without a source, and no placeholder either
+    assert found["Länderpartner seit"] == "16. September 2024"  # celebrated at the meeting in Würzburg
 
 
 def test_state_page_highlights_the_state_on_the_map(client, demo):

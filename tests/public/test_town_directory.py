@@ -286,6 +286,7 @@ def test_network_kind_and_state_filters_combine(client, demo):
                 "apolda",
                 "bitburg",
                 "bocholt",
+                "dessau-rosslau",
                 "koenigswinter",
                 "lilienthal",
                 "marburg",
@@ -324,7 +325,8 @@ def test_a_town_of_exactly_20000_belongs_to_the_larger_size_class(client, demo):
 
 
 @pytest.mark.parametrize(
-    ("model", "expected"), [("provider", {"stendal", "gardelegen", "parchim"}), ("municipality", {"lemgo"})]
+    ("model", "expected"),
+    [("provider", {"stendal", "gardelegen", "parchim"}), ("municipality", {"lemgo", "dessau-rosslau"})],
 )
 def test_filtering_by_coordination_model(client, demo, model, expected):
     assert set(listed(client, f"?koordination={model}")) == expected
