@@ -48,6 +48,8 @@ LANDESNETZWERK = "landesnetzwerk-engagierte-staedte-sachsen-anhalt"
 
 PAGES = [
     pytest.param("/", {}, id="home"),
+    pytest.param("/zahlen/", {}, id="figures"),
+    pytest.param("/staedte/dessau-rosslau/", {}, id="town-page-two-periods"),
     pytest.param("/staedte/", {}, id="towns"),
     pytest.param(
         "/staedte/?land=sachsen-anhalt&art=state&groesse=20-50&sortierung=-einwohner", {}, id="towns-filtered"

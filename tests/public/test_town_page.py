@@ -374,3 +374,36 @@ def test_a_source_shows_title_publisher_date_and_retrieval(client, demo):
         "Engagierte Städte Sachsen vernetzen sich in der Engagierten Stadt Weißwasser/O.L., Netzwerkprogramm Engagierte Stadt, 24. Juni 2025 (abgerufen am 30. November 2026)"
         in section.text
     )
+
+
+def test_a_town_that_rejoined_shows_both_periods_with_their_sources(client, demo):
+    root = page(client.get("/staedte/dessau-rosslau/"))
+    facts = root.section("fakten")
+    text = facts.text
+
+    assert "Im Programm 2015 bis 2019[" in text
+    assert "seit 1. Juli 2020[" in text
+    marks = [link for link in facts.links() if link.startswith("#quelle-")]
+    assert len(marks) >= 2
+    assert all(root.section("quellen").one("li", id=mark[1:]).links() for mark in marks)
+
+
+def test_a_fact_with_its_own_source_carries_a_footnote_mark(client, demo):
+    root = page(client.get("/staedte/gardelegen/"))
+    facts = root.section("fakten")
+
+    assert "Im Programm seit2022[" in facts.text
+    (mark, *more) = [link for link in facts.links() if link.startswith("#quelle-")]
+    linked = root.section("quellen").one("li", id=mark[1:]).links()
+    assert linked[0] in {
+        "https://www.engagiertestadt.de/2022/06/14/wir-wachsen-auf-113-engagierte-staedte/",
+        "https://fa-altmark.de/engagierte-tandemstaedte-netzwerken-auf-hoechster-ebene",
+    }
+
+
+def test_aken_is_shown_as_an_engagiertes_land_not_as_an_engagierte_stadt(client, demo):
+    root = page(client.get("/staedte/aken-elbe/"))
+
+    assert "Schwesterprogramm „Engagiertes Land“" in root.one("p", class_="notice").text
+    assert "Bundesnetzwerk" not in root.section("netzwerke").text
+    assert "/netzwerke/regionalnetzwerk-anhalt/" in root.section("netzwerke").links()
