@@ -23,13 +23,15 @@ import re
 from typing import Annotated, Any, Literal
 
 from django.conf import settings
-from django.db.models import F, Max
+from django.db.models import F, Max, Prefetch
 from django.http import Http404, HttpResponsePermanentRedirect, QueryDict
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from ninja import Field, NinjaAPI, Path, Schema
 from ninja.errors import ValidationError
 from pydantic import BeforeValidator, WithJsonSchema
+
+from core.models import Citation
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 20
@@ -247,6 +249,43 @@ def person(obj) -> dict:
     if obj.contact_public:
         data.update(email=obj.email or None, phone=obj.phone or None)
     return data
+
+
+class SourceOut(Schema):
+    """A public page or text that backs the entry (`fact` empty) or one of its facts (e.g. joinedYear)."""
+
+    title: str
+    publisher: str | None
+    url: str | None
+    published: str | None = Field(description="As precise as the source states it: 2025, 2025-05 or 2025-05-26.")
+    retrieved: str | None
+    fact: str | None
+
+
+def with_sources():
+    """Prefetch of the entries' citations with their sources (one query for a whole page)."""
+    return Prefetch("citations", queryset=Citation.objects.select_related("source").order_by("source__title", "pk"))
+
+
+def sources(obj) -> list[dict]:
+    result = []
+    for citation in obj.citations.all():
+        source = citation.source
+        published = None
+        if source.published_on:
+            length = {"year": 4, "month": 7, "quarter": 7}.get(source.published_precision, 10)
+            published = source.published_on.isoformat()[:length]
+        result.append(
+            {
+                "title": source.title,
+                "publisher": source.publisher or None,
+                "url": source.url or None,
+                "published": published,
+                "retrieved": source.retrieved_on.isoformat() if source.retrieved_on else None,
+                "fact": citation.fact or None,
+            }
+        )
+    return result
 
 
 class PaginationOut(Schema):

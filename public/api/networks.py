@@ -25,6 +25,7 @@ from public.api.base import (
     PaginationOut,
     PersonOut,
     Slug,
+    SourceOut,
     apply_filterset,
     day,
     filter_names,
@@ -32,7 +33,9 @@ from public.api.base import (
     paginated_list,
     person,
     reject_unknown_parameters,
+    sources,
     stamp,
+    with_sources,
 )
 from public.api.towns import StateOut, StateSlug
 from public.filters.networks import NetworkFilterSet
@@ -60,6 +63,7 @@ class NetworkOut(Schema):
     memberships: str = Field(description="The list of its memberships.")
     website: str | None
     description: str
+    sources: list[SourceOut] = Field(description="The public pages that back the network and its facts.")
     web: str
     created: str
     modified: str
@@ -81,7 +85,11 @@ class NetworkQuery(ListQuery):
 
 
 def networks():
-    return Network.objects.select_related("host").prefetch_related("states", "partners").with_member_count()
+    return (
+        Network.objects.select_related("host")
+        .prefetch_related("states", "partners", with_sources())
+        .with_member_count()
+    )
 
 
 def network(obj: Network, links) -> dict:
@@ -94,6 +102,7 @@ def network(obj: Network, links) -> dict:
         "status": obj.status,
         "states": [state.slug for state in obj.states.all()],
         "subOrganizationOf": links("networks", obj.parent_id),
+        "sources": sources(obj),
         "startDate": day(obj.started_on),
         "endDate": day(obj.ended_on),
         "host": links("organizations", obj.host_id),

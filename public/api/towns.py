@@ -25,12 +25,15 @@ from public.api.base import (
     ObjectId,
     PaginationOut,
     Slug,
+    SourceOut,
     apply_filterset,
     filter_names,
     object_or_stub,
     paginated_list,
     reject_unknown_parameters,
+    sources,
     stamp,
+    with_sources,
 )
 from public.filters.towns import MAX_QUERY_LENGTH, CityFilterSet
 
@@ -71,6 +74,7 @@ class TownOut(Schema):
     coordinatingOrganization: str | None
     networks: list[str] = Field(description="Networks the town currently belongs to.")
     memberships: list[str] = Field(description="Its current memberships.")
+    sources: list[SourceOut] = Field(description="The public pages that back the town and its facts.")
     web: str
     created: str
     modified: str
@@ -111,7 +115,8 @@ def towns():
             "memberships",
             queryset=Membership.objects.current().order_by("pk"),
             to_attr="current_memberships",
-        )
+        ),
+        with_sources(),
     )
 
 
@@ -142,6 +147,7 @@ def town(obj: City, links) -> dict:
         "coordinatingOrganization": links("organizations", obj.coordinating_organization_id),
         "networks": [links("networks", m.network_id) for m in obj.current_memberships],
         "memberships": [links("memberships", m.pk) for m in obj.current_memberships],
+        "sources": sources(obj),
         "web": links.web(obj.get_absolute_url()),
         "created": stamp(obj.created_at),
         "modified": stamp(obj.modified_at),

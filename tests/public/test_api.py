@@ -471,3 +471,15 @@ def test_withdrawn_and_deleted_reports_follow_the_live_ones_in_one_list(client, 
 
     assert [item["id"] for item in items if not item["deleted"]] == [f"{API}/reports/{r.pk}/" for r in live]
     assert [item["id"] for item in items if item["deleted"]] == [f"{API}/reports/{withdrawn.pk}/", deleted_url]
+
+
+def test_a_town_and_a_network_carry_their_sources(client, demo):
+    town = City.objects.get(slug="gardelegen")
+    data = client.get(f"/api/towns/{town.pk}/").json()
+    facts = {(source["url"], source["fact"]) for source in data["sources"]}
+    assert ("https://www.engagiertestadt.de/2022/06/14/wir-wachsen-auf-113-engagierte-staedte/", "joined_year") in facts
+    assert all(source["title"] for source in data["sources"])
+
+    network = Network.objects.get(slug="regionalnetzwerk-anhalt")
+    data = client.get(f"/api/networks/{network.pk}/").json()
+    assert "https://faw.de/dessau/projekte/regionalnetzwerk-anhalt" in {source["url"] for source in data["sources"]}
