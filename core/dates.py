@@ -53,3 +53,13 @@ def format_period(value: datetime.date | None, precision: str) -> str:
     if precision == DatePrecision.MONTH:
         return formats.date_format(value, "F Y")
     return formats.date_format(value, "j. F Y")
+
+
+def iso_period(value: datetime.date | None, precision: str) -> str | None:
+    """The date in ISO 8601 as precise as it is known: "2025", "2025-05" (a month or a quarter's
+    first month) or "2025-05-26"."""
+    if value is None:
+        return None
+    return value.isoformat()[
+        : {DatePrecision.YEAR: 4, DatePrecision.MONTH: 7, DatePrecision.QUARTER: 7}.get(precision, 10)
+    ]

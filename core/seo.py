@@ -2,6 +2,8 @@
 
 from django.http import HttpRequest
 
+from core.dates import iso_period
+
 
 def _url(request: HttpRequest, obj) -> str:
     return request.build_absolute_uri(obj.get_absolute_url())
@@ -82,7 +84,7 @@ def meeting_jsonld(request: HttpRequest, meeting) -> dict:
         data["startDate"] = meeting.starts_on.isoformat()
         data["endDate"] = (meeting.ends_on or meeting.starts_on).isoformat()
     elif meeting.starts_on:
-        data["startDate"] = meeting.starts_on.isoformat()[: 7 if meeting.date_precision != "year" else 4]
+        data["startDate"] = iso_period(meeting.starts_on, meeting.date_precision)
     if meeting.format == "digital":
         data["location"] = {"@type": "VirtualLocation", "name": "Videokonferenz"}
     elif meeting.place_display:

@@ -4,12 +4,10 @@ from django.db.models import Prefetch
 from django.shortcuts import render
 from django.utils import timezone
 
-from cities.models import City
+from cities.models import PROGRAMME_START_YEAR, City
 from core.charts import Column, ColumnChart, Marker
 from core.models import Citation, Source
 from networks.models import StatedCount
-
-PROGRAMME_START_YEAR = 2015
 
 
 def programme_figure() -> dict:

@@ -31,6 +31,7 @@ from ninja import Field, NinjaAPI, Path, Schema
 from ninja.errors import ValidationError
 from pydantic import BeforeValidator, WithJsonSchema
 
+from core.dates import iso_period
 from core.models import Citation
 
 MAX_LIMIT = 100
@@ -271,17 +272,13 @@ def sources(obj) -> list[dict]:
     result = []
     for citation in obj.citations.all():
         source = citation.source
-        published = None
-        if source.published_on:
-            length = {"year": 4, "month": 7, "quarter": 7}.get(source.published_precision, 10)
-            published = source.published_on.isoformat()[:length]
         result.append(
             {
                 "title": source.title,
                 "publisher": source.publisher or None,
                 "url": source.url or None,
-                "published": published,
-                "retrieved": source.retrieved_on.isoformat() if source.retrieved_on else None,
+                "published": iso_period(source.published_on, source.published_precision),
+                "retrieved": day(source.retrieved_on),
                 "fact": citation.fact or None,
             }
         )
