@@ -11,7 +11,7 @@ PORT ?= 8000
 # Test processes (pytest-xdist): one per CPU core; TEST_WORKERS=0 runs everything in this process.
 TEST_WORKERS ?= auto
 
-.PHONY: run test lint serve install install-dev lock superuser check-python clean
+.PHONY: run test lint serve install install-dev lock gazetteer superuser check-python clean
 
 run: install ## Install, load the demo network into SQLite and serve it on http://$(HOST):$(PORT)/
 	DEBUG=true $(BIN)/python manage.py migrate --noinput -v 0
@@ -51,6 +51,9 @@ UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --quiet --universal --python-v
 lock: install-dev ## Rewrite the lock files from pyproject.toml (README "Dependencies and the lock files")
 	$(UV_COMPILE) $(UPGRADE) --extra dev -o requirements/dev.txt
 	$(UV_COMPILE) -c requirements/dev.txt -o requirements/runtime.txt
+
+gazetteer: install-dev ## Rewrite demo/gazetteer.toml (coordinates, populations) from GeoNames (README "Where the data comes from")
+	$(BIN)/python -m demo.gazetteer
 
 check-python:
 	@if [ -z "$(PYTHON)" ]; then \

@@ -28,11 +28,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Model
+from django.db.models import Model, Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 
+from core.dates import iso_period
 from core.listing import PAGE_PARAM
+from core.models import Citation
 
 # The export URLs of every list: /staedte/export.csv, /staedte/export.json, …
 FORMAT_PATTERN = r"export\.(?P<fmt>csv|json)$"
@@ -51,6 +53,45 @@ class Column:
 
     def csv_value(self, obj) -> Any:
         return (self.text or self.value)(obj)
+
+
+# --- sources -------------------------------------------------------------------------------------------
+
+
+def with_sources() -> Prefetch:
+    """Prefetch of the entries' citations with their sources: one query for a whole list."""
+    return Prefetch("citations", queryset=Citation.objects.select_related("source").order_by("source__title", "pk"))
+
+
+def cited_sources(obj) -> list[dict[str, Any]]:
+    """The sources an entry cites (prefetched with `with_sources()`), with the fact each backs."""
+    result = []
+    for citation in obj.citations.all():
+        source = citation.source
+        result.append(
+            {
+                "title": source.title,
+                "publisher": source.publisher or None,
+                "url": source.url or None,
+                "published": iso_period(source.published_on, source.published_precision),
+                "retrieved": source.retrieved_on.isoformat() if source.retrieved_on else None,
+                "fact": citation.fact or None,
+            }
+        )
+    return result
+
+
+def sources_column() -> Column:
+    """The export column of an entry's sources: objects in JSON, "Titel (URL)" joined by " | " in CSV."""
+
+    def text(obj) -> str:
+        cited = dict.fromkeys(
+            f"{source['title']} ({source['url']})" if source["url"] else source["title"]
+            for source in cited_sources(obj)
+        )
+        return " | ".join(cited)
+
+    return Column("sources", "Quellen", cited_sources, text=text)
 
 
 # --- filters -------------------------------------------------------------------------------------------

@@ -48,8 +48,12 @@ from networks.models import (
 
 DATA_FILE = Path(__file__).with_name("network.toml")
 # The data files, loaded as one: network.toml (organisations, the towns of the seed texts,
-# networks, partnerships, meetings) and towns.toml (the further member towns and their sources).
-DATA_FILES = (DATA_FILE, Path(__file__).with_name("towns.toml"))
+# networks, partnerships, meetings), towns.toml (the further member towns and their sources) and
+# gazetteer.toml (coordinates and populations from GeoNames, written by demo/gazetteer.py).
+DATA_FILES = (DATA_FILE, Path(__file__).with_name("towns.toml"), Path(__file__).with_name("gazetteer.toml"))
+
+# The town fields that gazetteer.toml supplies; a town's own record leaves them to it.
+GAZETTEER_FIELDS = ("latitude", "longitude", "population")
 
 COORDINATE_STEP = Decimal("0.00001")
 
@@ -88,6 +92,7 @@ PERIOD_FIELDS = {
 # The keys a record of each kind may have; the first set is required.
 RECORD_KEYS = {
     "source": ({"title"}, {"publisher", "url", "published", "published_precision", "retrieved"}),
+    "gazetteer": ({"source", "latitude", "longitude"}, {"population"}),
     "organization": (
         {"name"},
         {"short_name", "kind", "city", "state", "website", "description", "sources", "fact_sources"},
@@ -296,8 +301,11 @@ class _Loader:
         # first without their town, then the towns, then the bodies' towns.
         for record in organizations:
             self.load_organization(record, with_city=False)
+        gazetteer = self.data.get("gazetteer", {})
         for record in self.data.get("cities", []):
-            self.load_city(record)
+            self.load_city(record, gazetteer.get(record["slug"]))
+        if unknown := set(gazetteer) - set(self.cities):
+            raise DemoDataError(f"gazetteer.toml names unknown town(s) {sorted(unknown)}: run `make gazetteer`.")
         for record in organizations:
             self.load_organization(record, with_city=True)
         self.section_counts["organizations"] = len(organizations)
@@ -336,8 +344,13 @@ class _Loader:
                 raise DemoDataError(f"Organisation reference {key!r} is ambiguous.")
             self.organizations[key] = organization
 
-    def load_city(self, record: dict) -> None:
+    def load_city(self, record: dict, gazetteer: dict | None = None) -> None:
         self.check_keys(record, "city")
+        if gazetteer is not None:
+            self.check_keys(gazetteer, "gazetteer", record["slug"])
+            if twice := [field for field in GAZETTEER_FIELDS if field in record]:
+                raise DemoDataError(f"Town {record['slug']!r} sets {twice}, which gazetteer.toml supplies.")
+            record = {**record, **{field: gazetteer[field] for field in GAZETTEER_FIELDS if field in gazetteer}}
         values = self.scalars(
             City,
             record,
@@ -366,6 +379,9 @@ class _Loader:
         values["coordinating_organization"] = self.organization(record.get("coordinating_organization"))
         self.cities[record["slug"]] = self.upsert(City, {"slug": record["slug"]}, values)
         self.cite(self.cities[record["slug"]], record)
+        if gazetteer is not None:
+            facts = ["coordinates", "population"] if "population" in gazetteer else ["coordinates"]
+            self.cite(self.cities[record["slug"]], {"fact_sources": {fact: [gazetteer["source"]] for fact in facts}})
         self.section_counts["cities"] += 1
 
     def load_person(self, record: dict) -> None:

@@ -23,16 +23,13 @@ import re
 from typing import Annotated, Any, Literal
 
 from django.conf import settings
-from django.db.models import F, Max, Prefetch
+from django.db.models import F, Max
 from django.http import Http404, HttpResponsePermanentRedirect, QueryDict
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from ninja import Field, NinjaAPI, Path, Schema
 from ninja.errors import ValidationError
 from pydantic import BeforeValidator, WithJsonSchema
-
-from core.dates import iso_period
-from core.models import Citation
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 20
@@ -261,28 +258,6 @@ class SourceOut(Schema):
     published: str | None = Field(description="As precise as the source states it: 2025, 2025-05 or 2025-05-26.")
     retrieved: str | None
     fact: str | None
-
-
-def with_sources():
-    """Prefetch of the entries' citations with their sources (one query for a whole page)."""
-    return Prefetch("citations", queryset=Citation.objects.select_related("source").order_by("source__title", "pk"))
-
-
-def sources(obj) -> list[dict]:
-    result = []
-    for citation in obj.citations.all():
-        source = citation.source
-        result.append(
-            {
-                "title": source.title,
-                "publisher": source.publisher or None,
-                "url": source.url or None,
-                "published": iso_period(source.published_on, source.published_precision),
-                "retrieved": day(source.retrieved_on),
-                "fact": citation.fact or None,
-            }
-        )
-    return result
 
 
 class PaginationOut(Schema):

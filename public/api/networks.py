@@ -7,6 +7,7 @@ from django.db.models import Prefetch
 from ninja import Field, Query, Router, Schema
 
 from cities.models import City
+from core.exports import cited_sources, with_sources
 from networks.models import (
     Membership,
     MembershipRole,
@@ -33,9 +34,7 @@ from public.api.base import (
     paginated_list,
     person,
     reject_unknown_parameters,
-    sources,
     stamp,
-    with_sources,
 )
 from public.api.towns import StateOut, StateSlug
 from public.filters.networks import NetworkFilterSet
@@ -102,7 +101,7 @@ def network(obj: Network, links) -> dict:
         "status": obj.status,
         "states": [state.slug for state in obj.states.all()],
         "subOrganizationOf": links("networks", obj.parent_id),
-        "sources": sources(obj),
+        "sources": cited_sources(obj),
         "startDate": day(obj.started_on),
         "endDate": day(obj.ended_on),
         "host": links("organizations", obj.host_id),

@@ -16,6 +16,7 @@ from cities.models import (
     SizeClass,
 )
 from cities.states import STATE_SLUGS
+from core.exports import cited_sources, with_sources
 from networks.models import Membership, NetworkKind
 from public.api.base import (
     ERRORS,
@@ -31,9 +32,7 @@ from public.api.base import (
     object_or_stub,
     paginated_list,
     reject_unknown_parameters,
-    sources,
     stamp,
-    with_sources,
 )
 from public.filters.towns import MAX_QUERY_LENGTH, CityFilterSet
 
@@ -147,7 +146,7 @@ def town(obj: City, links) -> dict:
         "coordinatingOrganization": links("organizations", obj.coordinating_organization_id),
         "networks": [links("networks", m.network_id) for m in obj.current_memberships],
         "memberships": [links("memberships", m.pk) for m in obj.current_memberships],
-        "sources": sources(obj),
+        "sources": cited_sources(obj),
         "web": links.web(obj.get_absolute_url()),
         "created": stamp(obj.created_at),
         "modified": stamp(obj.modified_at),

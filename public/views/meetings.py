@@ -5,7 +5,15 @@ from django.utils import timezone
 
 from cities.models import City, Person
 from core import seo
-from core.exports import Column, applied_filters, bad_filter_response, export_query, export_response
+from core.exports import (
+    Column,
+    applied_filters,
+    bad_filter_response,
+    export_query,
+    export_response,
+    sources_column,
+    with_sources,
+)
 from core.listing import filter_chips, fragment_part, paginate, render_list, vary_on_htmx
 from core.models import Source
 from core.subqueries import row_count
@@ -135,6 +143,7 @@ def meeting_columns(request) -> list[Column]:
         ),
         Column("report", "Bericht", lambda meeting: hasattr(meeting, "report") and meeting.report.is_published),
         Column("url", "Seite im Verzeichnis", lambda m: request.build_absolute_uri(m.get_absolute_url())),
+        sources_column(),
     ]
 
 
@@ -144,7 +153,8 @@ def meeting_export(request, fmt):
     if error := bad_filter_response(filterset, fmt):
         return error
     today = timezone.localdate()
-    meetings = [*filterset.qs.upcoming(today).order_by("starts_on", "title"), *filterset.qs.past(today)]
+    meetings = filterset.qs.prefetch_related(with_sources())
+    meetings = [*meetings.upcoming(today).order_by("starts_on", "title"), *meetings.past(today)]
     return export_response(
         meetings, meeting_columns(request), fmt=fmt, stem="engagierte-stadt-treffen", filterset=filterset
     )

@@ -9,6 +9,8 @@ from core.exports import (
     bad_filter_response,
     download,
     export_response,
+    sources_column,
+    with_sources,
     write_csv,
     write_json,
 )
@@ -91,6 +93,7 @@ def network_columns(request) -> list[Column]:
         ),
         Column("website", "Website", lambda network: network.website),
         Column("url", "Seite im Verzeichnis", lambda n: request.build_absolute_uri(n.get_absolute_url())),
+        sources_column(),
     ]
 
 
@@ -100,7 +103,11 @@ def network_export(request, fmt):
     if error := bad_filter_response(filterset, fmt):
         return error
     return export_response(
-        filterset.qs, network_columns(request), fmt=fmt, stem="engagierte-stadt-netzwerke", filterset=filterset
+        filterset.qs.prefetch_related(with_sources()),
+        network_columns(request),
+        fmt=fmt,
+        stem="engagierte-stadt-netzwerke",
+        filterset=filterset,
     )
 
 

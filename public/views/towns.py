@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, render
 
 from cities.models import City, Person, State
 from core import seo
-from core.exports import Column, bad_filter_response, export_response
+from core.exports import Column, bad_filter_response, export_response, sources_column, with_sources
 from core.listing import capped, filter_chips, fragment_part, paginate, render_list, vary_on_htmx
 from core.maps import render_germany_map
 from core.models import Source
@@ -103,6 +103,7 @@ def city_columns(request) -> list[Column]:
         Column("latitude", "Breitengrad", lambda city: city.latitude),
         Column("longitude", "Längengrad", lambda city: city.longitude),
         Column("url", "Seite im Verzeichnis", lambda city: request.build_absolute_uri(city.get_absolute_url())),
+        sources_column(),
     ]
 
 
@@ -112,7 +113,7 @@ def city_export(request, fmt):
     if error := bad_filter_response(filterset, fmt):
         return error
     return export_response(
-        filterset.qs.with_current_networks(),
+        filterset.qs.with_current_networks().prefetch_related(with_sources()),
         city_columns(request),
         fmt=fmt,
         stem="engagierte-staedte",

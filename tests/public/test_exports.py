@@ -172,8 +172,8 @@ def test_town_csv_is_utf8_with_bom_semicolons_and_crlf_and_keeps_umlauts(client,
     assert text.startswith("Name;Kürzel;Art;Bundesland;")
     assert "\r\n" in text and "\n" not in text.replace("\r\n", "")
     assert rows["dessau-rosslau"]["Name"] == "Dessau-Roßlau"
-    assert rows["dessau-rosslau"]["Einwohnerzahl"] == "74600"  # no thousands separator
-    assert rows["dessau-rosslau"]["Breitengrad"] == "51,83860"  # decimal comma
+    assert rows["dessau-rosslau"]["Einwohnerzahl"] == "67747"  # no thousands separator
+    assert rows["dessau-rosslau"]["Breitengrad"] == "51,83864"  # decimal comma
     assert "Landesnetzwerk Engagierte Städte Sachsen-Anhalt" in rows["dessau-rosslau"]["Netzwerke"]
 
 
@@ -216,8 +216,27 @@ def test_json_towns_have_english_keys_and_machine_values(client, demo):
     dessau = next(town for town in body["results"] if town["slug"] == "dessau-rosslau")
     assert dessau["name"] == "Dessau-Roßlau"
     assert dessau["state"] == "sachsen-anhalt"
-    assert dessau["population"] == 74600
+    assert dessau["population"] == 67747  # GeoNames (demo/gazetteer.toml)
     assert "regionalnetzwerk-anhalt" in dessau["networks"]
+
+
+def test_downloads_carry_each_entrys_sources(client, demo):
+    towns = {town["slug"]: town for town in json_body(client.get("/staedte/export.json?land=sachsen-anhalt"))["results"]}
+    stendal = towns["stendal"]["sources"]
+    geonames = [source for source in stendal if source["url"] == "https://www.geonames.org/2827479"]
+    assert {source["fact"] for source in geonames} == {"coordinates", "population"}
+    assert all(source["title"] and source["retrieved"] for source in stendal)
+    assert all(towns[slug]["sources"] for slug in towns)  # every town rests on at least one source
+
+    row = {row["Kürzel"]: row for row in csv_records(client.get("/staedte/export.csv?land=sachsen-anhalt"))}["stendal"]
+    assert "GeoNames: Stendal (https://www.geonames.org/2827479)" in row["Quellen"].split(" | ")
+    assert row["Quellen"].count("GeoNames: Stendal") == 1  # one source backing two facts is named once
+
+    networks = json_body(client.get("/netzwerke/export.json"))["results"]
+    assert all(network["sources"] for network in networks)
+    meetings = {m["slug"]: m for m in json_body(client.get("/treffen/export.json"))["results"]}
+    assert meetings["netzwerktreffen-2024-wuerzburg"]["sources"]
+    assert "Quellen" in csv_records(client.get("/treffen/export.csv"))[0]
 
 
 def test_json_dates_are_iso(client, demo):

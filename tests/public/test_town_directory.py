@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cities.models import City, State
-from demo.loader import DATA_FILE, DATA_FILES, read_data
+from demo.loader import DATA_FILES, read_data
 from events.models import Meeting
 from networks.models import Membership, Network
 from tests.pages import chips, form_data, page, result_count, town_slugs
@@ -45,11 +45,13 @@ BAYERN = {
     "wuerzburg",
 }
 SACHSEN = {"bautzen", "hoyerswerda", "radebeul", "weisswasser-ol", "zwickau"}
-# Every town of the data files (demo/network.toml, demo/towns.toml); those of network.toml carry
-# populations, the others not yet.
+# Every town of the data files (demo/network.toml, demo/towns.toml); populations come from GeoNames
+# (demo/gazetteer.toml), which knows most of them.
 TOWN_RECORDS = read_data(DATA_FILES)["cities"]
 ALL_TOWNS = {town["slug"] for town in TOWN_RECORDS}
-SEED_TOWNS = {town["slug"] for town in read_data([DATA_FILE])["cities"]}
+POPULATION = {
+    slug: entry["population"] for slug, entry in read_data(DATA_FILES)["gazetteer"].items() if "population" in entry
+}
 JOIN_YEARS = {town["slug"]: town.get("joined_year") for town in TOWN_RECORDS}
 PARTNER_STATES = {"DE-ST", "DE-BY", "DE-HE", "DE-RP", "DE-SH"}
 IN_PARTNER_STATES = {town["slug"] for town in TOWN_RECORDS if town["state"] in PARTNER_STATES}
@@ -79,16 +81,11 @@ LANDESNETZWERK_SACHSEN_ANHALT = SACHSEN_ANHALT - {"aken-elbe"}
 LANDESNETZWERK_SLUG = "landesnetzwerk-engagierte-staedte-sachsen-anhalt"
 ANHALT = {"wittenberg", "bitterfeld-wolfen", "graefenhainichen", "dessau-rosslau", "aken-elbe"}
 TANDEM_TOWNS = {"wittenberg", "radebeul", "cottbus", "stendal", "lemgo", "parchim", "gardelegen", "coburg", "kronach"}
-UNDER_20K = {
-    "blankenburg-harz",
-    "hohe-boerde",
-    "graefenhainichen",
-    "aken-elbe",
-    "parchim",
-    "weisswasser-ol",
-    "eichstaett",
-    "holzkirchen",
-    "kronach",
+SIZE_CLASSES = {
+    "lt20": {slug for slug, population in POPULATION.items() if population < 20_000},
+    "20-50": {slug for slug, population in POPULATION.items() if 20_000 <= population < 50_000},
+    "50-100": {slug for slug, population in POPULATION.items() if 50_000 <= population < 100_000},
+    "gt100": {slug for slug, population in POPULATION.items() if population >= 100_000},
 }
 
 
@@ -305,16 +302,20 @@ def test_joining_year_range_includes_both_ends(client, demo, query, expected):
 
 
 @pytest.mark.parametrize(
-    ("size", "expected"),
+    ("size", "examples"),
     [
-        ("lt20", UNDER_20K),
-        ("50-100", {"dessau-rosslau", "cottbus"}),
-        ("gt100", {"ingolstadt"}),
-        ("20-50", SEED_TOWNS - UNDER_20K - {"dessau-rosslau", "cottbus", "ingolstadt"}),
+        ("lt20", {"aken-elbe", "gardelegen", "kronach"}),  # 9,240; 11,868; 18,248
+        ("20-50", {"stendal", "lemgo", "bitterfeld-wolfen"}),  # 37,722; 41,943; 36,592
+        ("50-100", {"dessau-rosslau", "cottbus", "zwickau"}),  # 67,747; 84,754; 98,796
+        ("gt100", {"ingolstadt", "aachen", "trier"}),  # 120,658; 265,208; 100,129
     ],
 )
-def test_filtering_by_size_class(client, demo, size, expected):
-    assert set(listed(client, f"?groesse={size}")) == expected
+def test_filtering_by_size_class(client, demo, size, examples):
+    found = set(listed(client, f"?groesse={size}"))
+
+    assert found == SIZE_CLASSES[size]
+    assert examples <= found
+    assert not found & {"hohe-boerde", "daun", "berlin-schoeneweide"}  # no population known
 
 
 def test_a_town_of_exactly_20000_belongs_to_the_larger_size_class(client, demo):
@@ -343,7 +344,8 @@ def test_partner_state_filter_keeps_only_towns_in_states_with_a_partnership(clie
 def test_all_filters_together_narrow_to_their_intersection(client, demo):
     query = "?land=sachsen-anhalt&art=tandem&koordination=provider&groesse=20-50&laenderpartner=on&q=stadt"
 
-    assert set(listed(client, query)) == {"stendal", "gardelegen"}
+    assert set(listed(client, query)) == {"stendal"}  # Gardelegen has 11,868 inhabitants
+    assert "gardelegen" in listed(client, query.replace("groesse=20-50", "groesse=lt20"))
 
 
 # --- sorting ---------------------------------------------------------------------------------
@@ -366,8 +368,8 @@ def test_sorting_by_name_descending_reverses_the_list(client, demo):
 @pytest.mark.parametrize(
     ("order", "first_three", "last"),
     [
-        ("einwohner", ["aken-elbe", "graefenhainichen", "eichstaett"], "ingolstadt"),
-        ("-einwohner", ["ingolstadt", "cottbus", "dessau-rosslau"], "aken-elbe"),
+        ("einwohner", ["bad-sulza", "aken-elbe", "bad-orb"], "bielefeld"),
+        ("-einwohner", ["bielefeld", "aachen", "freiburg-im-breisgau"], "bad-sulza"),
     ],
 )
 def test_sorting_by_population_in_both_directions(client, demo, order, first_three, last):
@@ -375,7 +377,7 @@ def test_sorting_by_population_in_both_directions(client, demo, order, first_thr
     slugs = listed(client, f"?sortierung={order}")
 
     assert slugs[:3] == first_three
-    assert slugs[len(SEED_TOWNS) - 1] == last
+    assert slugs[len(POPULATION) - 1] == last
 
 
 @pytest.mark.parametrize(("order", "latest_first"), [("beitritt", False), ("-beitritt", True)])
@@ -391,7 +393,7 @@ def test_sorting_by_joining_year_lists_known_years_first_and_the_rest_by_name(cl
 
 def test_sorting_lists_towns_without_population_last_in_both_directions(client, demo):
     City.objects.filter(slug="kronach").update(population=None, population_year=None)
-    with_population = SEED_TOWNS - {"kronach"}
+    with_population = set(POPULATION) - {"kronach"}
 
     for order in ("einwohner", "-einwohner"):
         slugs = listed(client, f"?sortierung={order}")
@@ -401,9 +403,10 @@ def test_sorting_lists_towns_without_population_last_in_both_directions(client, 
 
 @pytest.mark.parametrize("order", ["einwohner", "-einwohner"])
 def test_towns_with_equal_values_are_sorted_by_name(client, demo, order):
+    City.objects.filter(slug__in=["lemgo", "neumarkt-in-der-oberpfalz"]).update(population=41_000)
     slugs = listed(client, f"?sortierung={order}")
 
-    assert slugs.index("lemgo") + 1 == slugs.index("neumarkt-in-der-oberpfalz")  # both 41,000 inhabitants
+    assert slugs.index("lemgo") + 1 == slugs.index("neumarkt-in-der-oberpfalz")
 
 
 def test_an_unknown_sort_order_falls_back_to_names(client, demo):
@@ -443,7 +446,7 @@ def test_each_chosen_value_gets_a_chip_that_removes_exactly_that_value(client, d
     assert without_size == {"land": ["bayern", "sachsen-anhalt"]}
 
     after = client.get(URL + found["Bundesland: Bayern"])
-    assert set(town_slugs(after)) == {"aken-elbe", "blankenburg-harz", "graefenhainichen", "hohe-boerde"}
+    assert set(town_slugs(after)) == {"aken-elbe", "blankenburg-harz", "gardelegen", "graefenhainichen"}
     after = client.get(URL + found["Größe: unter 20.000 Einwohner"])
     assert set(town_slugs(after)) == SACHSEN_ANHALT | BAYERN
 
@@ -695,13 +698,13 @@ def test_an_htmx_result_list_fetches_its_map_separately(client, demo):
     map_part = client.get(URL + "?land=sachsen-anhalt&teil=karte", headers=HX)
     svg = page(map_part).one("svg")
     assert "<form" not in map_part.content.decode()
-    assert len(svg.find_all("a", class_="map-link")) == 10
+    assert len(svg.find_all("a", class_="map-link")) == len(SACHSEN_ANHALT) - 1  # Hohe Börde has no place
 
 
 def test_a_full_page_has_its_map_inline(client, demo):
     root = page(client.get(URL + "?land=sachsen-anhalt"))
 
-    assert len(root.one("div", class_="map-box").one("svg").find_all("a", class_="map-link")) == 10
+    assert len(root.one("div", class_="map-box").one("svg").find_all("a", class_="map-link")) == len(SACHSEN_ANHALT) - 1
 
 
 def test_without_htmx_the_part_parameter_is_ignored(client, demo):
@@ -714,7 +717,9 @@ def test_up_to_a_hundred_towns_the_map_links_every_town(client, demo):
     points = City.objects.active().map_points()
 
     assert not points.clustered
-    assert len(points) == 23 and all(point["url"].startswith("/staedte/") for point in points)
+    located = {slug for slug, entry in read_data(DATA_FILES)["gazetteer"].items()}
+    assert {point["url"] for point in points} == {f"/staedte/{slug}/" for slug in located}
+    assert len(points) == 97 and all(point["url"].startswith("/staedte/") for point in points)
 
 
 def test_above_a_hundred_towns_the_map_gathers_nearby_towns_into_one_dot(client, demo):

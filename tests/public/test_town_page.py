@@ -65,7 +65,7 @@ def test_town_page_shows_state_population_with_year_and_joining_year(client, dem
     found = facts(response)
 
     assert found["Bundesland"] == "Sachsen-Anhalt"
-    assert found["Einwohner"] == "39.300 (Stand 2023)"
+    assert found["Einwohner"] == "37.722[1]"  # GeoNames states no reference year
     assert found["Im Programm seit"] == "2015"
     assert "/laender/sachsen-anhalt/" in page(response).one("dl", class_="facts").links()
 
@@ -77,10 +77,10 @@ def test_missing_facts_are_left_out_rather_than_called_missing(client, demo):
     assert "Im Programm seit" not in found
     assert "Koordinierung" not in found
     assert "nicht angegeben" not in page(response).section("fakten").text
-    assert facts(client.get("/staedte/zwickau/")) == {
-        "Bundesland": "Sachsen",
-        "Art": "Stadt",
-        "Im Programm seit": "2015",
+    assert facts(client.get("/staedte/mainz-mombach/")) == {
+        "Bundesland": "Rheinland-Pfalz",
+        "Art": "Stadtteil oder Bezirk",
+        "Im Programm seit": "2022",
     }
 
 
@@ -219,13 +219,23 @@ def test_the_map_shows_the_town_with_a_link_to_its_own_page(client, demo):
     assert svg.one("title", id=svg.get("aria-labelledby")).text == "Lage von Hansestadt Stendal"
 
 
-def test_a_town_without_coordinates_says_so_instead_of_a_map(client, demo):
-    City.objects.filter(slug="stendal").update(latitude=None, longitude=None)
+def test_a_town_without_coordinates_has_no_map_section(client, demo):
+    root = page(client.get("/staedte/berlin-schoeneweide/"))  # two localities, no single place
 
-    section = page(client.get("/staedte/stendal/")).section("lage")
+    assert root.find("section", **{"aria-labelledby": "lage"}) is None
+    assert "Lage" not in [heading.text for heading in root.find_all("h2")]
 
-    assert section.find("svg") is None
-    assert "Die Lage ist noch nicht eingetragen." in section.text
+
+def test_the_map_of_a_town_cites_its_gazetteer_entry_and_credits_geonames(client, demo):
+    root = page(client.get("/staedte/stendal/"))
+    section = root.section("lage")
+
+    (mark,) = [link for link in section.links() if link.startswith("#quelle-")]
+    assert root.section("quellen").one("li", id=mark[1:]).links() == ["https://www.geonames.org/2827479"]
+    assert section.find("svg") is not None
+    assert "GeoNames (CC BY 4.0)" in section.one("p", class_="map-credit").text
+    (population_mark,) = [link for link in root.section("fakten").links() if link.startswith("#quelle-")][:1]
+    assert population_mark == mark
 
 
 def test_campaigns_of_the_town_are_listed_with_their_network(client, demo):
@@ -393,7 +403,8 @@ def test_a_fact_with_its_own_source_carries_a_footnote_mark(client, demo):
     facts = root.section("fakten")
 
     assert "Im Programm seit2022[" in facts.text
-    marks = [link for link in facts.links() if link.startswith("#quelle-")]
+    joined = facts.find_all("dd")[[dt.text for dt in facts.find_all("dt")].index("Im Programm seit")]
+    marks = [link for link in joined.links() if link.startswith("#quelle-")]
     sources = root.section("quellen")
     linked = {url for mark in marks for url in sources.one("li", id=mark[1:]).links()}
     assert linked == {
