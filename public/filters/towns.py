@@ -71,6 +71,10 @@ class NullsLastOrderingFilter(django_filters.OrderingFilter):
         return qs.order_by(*ordering, "name")
 
 
+FORMER = "ehemalig"
+ANY_MEMBERSHIP = "alle"
+
+
 class CityFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Suche",
@@ -108,6 +112,13 @@ class CityFilterSet(django_filters.FilterSet):
         field_name="coordination_model",
         choices=CoordinationModel.choices,
         empty_label="alle Modelle",
+    )
+    # Without a choice the list shows today's members; towns that left stay findable here.
+    mitgliedschaft = django_filters.ChoiceFilter(
+        label="Mitgliedschaft",
+        method="filter_membership",
+        choices=[(FORMER, "ehemalige Engagierte Städte"), (ANY_MEMBERSHIP, "heutige und ehemalige")],
+        empty_label="heutige Engagierte Städte",
     )
     laenderpartner = django_filters.BooleanFilter(
         label="Nur Länder mit Länderpartnerschaft",
@@ -152,7 +163,17 @@ class CityFilterSet(django_filters.FilterSet):
             return queryset.filter(state__partnership__isnull=False)
         return queryset
 
+    def __init__(self, data=None, queryset=None, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        if not self.is_bound:  # an address without parameters lists today's members (see filter_queryset)
+            self.queryset = self.queryset.active()
+
+    def filter_membership(self, queryset, name, value):
+        return queryset.filter(active=False) if value == FORMER else queryset
+
     def filter_queryset(self, queryset):
+        if not self.form.cleaned_data.get("mitgliedschaft"):
+            queryset = queryset.active()
         queryset = super().filter_queryset(queryset)
         if not self.form.cleaned_data.get("sortierung"):
             queryset = queryset.order_by("name")

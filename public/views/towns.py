@@ -29,8 +29,8 @@ STATE_LIST_NETWORKS_SHOWN = 4
 
 
 def city_filterset(request) -> CityFilterSet:
-    """The directory's filters on the active towns: the same for the page and its downloads."""
-    return CityFilterSet(request.GET or None, queryset=City.objects.active().with_state())
+    """The directory's filters (today's members unless asked for former ones): the same for the page and its downloads."""
+    return CityFilterSet(request.GET or None, queryset=City.objects.with_state())
 
 
 @vary_on_htmx

@@ -803,3 +803,42 @@ def test_hostile_values_of_the_new_parameters_never_break_the_directory(client, 
     response = client.get(URL, {name: value, "land": "sachsen-anhalt"}, headers=HX if htmx else {})
 
     assert response.status_code == 200
+
+
+# --- former members ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def zwickau_left(demo):
+    """Zwickau as a town that left the programme: inactive, its Bundesnetzwerk membership ended."""
+    City.objects.filter(slug="zwickau").update(active=False)
+    Membership.objects.filter(city__slug="zwickau", network__kind="federal").update(until="2024-12-31")
+
+
+def test_towns_that_left_are_not_listed_as_members(client, zwickau_left):
+    assert "zwickau" not in listed(client)
+    assert "zwickau" not in listed(client, "?land=sachsen")
+    # The address without any parameter, too: its count and its map leave Zwickau out.
+    root = page(client.get(URL))
+    assert result_count(client.get(URL)) == f"{len(ALL_TOWNS) - 1} Engagierte Städte"
+    assert "/staedte/zwickau/" not in root.one("div", class_="map-box").links()
+
+
+def test_towns_that_left_stay_findable_as_former_members(client, zwickau_left):
+    response = client.get(URL + "?mitgliedschaft=ehemalig")
+
+    assert town_slugs(response) == ["zwickau"]
+    card = page(response).one("li", class_="city-card")
+    assert "ehemalige Engagierte Stadt" in card.text
+    assert list(chips(response).values()) == ["?"]  # removing the chip shows today's members again
+    assert "ehemalige Engagierte Städte" in next(iter(chips(response)))
+    assert set(listed(client, "?mitgliedschaft=alle&land=sachsen")) == SACHSEN
+    assert "Im Programm 2015 bis 2024" in page(client.get("/staedte/zwickau/")).section("fakten").text
+
+
+def test_an_unknown_membership_choice_is_named_and_the_members_are_listed(client, demo):
+    response = client.get(URL + "?mitgliedschaft=vielleicht")
+
+    assert response.status_code == 200
+    assert "vielleicht" in page(response).one("div", class_="results-head").text
+    assert set(town_slugs(response)) <= ALL_TOWNS and len(town_slugs(response)) == 24
