@@ -221,7 +221,9 @@ def test_json_towns_have_english_keys_and_machine_values(client, demo):
 
 
 def test_downloads_carry_each_entrys_sources(client, demo):
-    towns = {town["slug"]: town for town in json_body(client.get("/staedte/export.json?land=sachsen-anhalt"))["results"]}
+    towns = {
+        town["slug"]: town for town in json_body(client.get("/staedte/export.json?land=sachsen-anhalt"))["results"]
+    }
     stendal = towns["stendal"]["sources"]
     geonames = [source for source in stendal if source["url"] == "https://www.geonames.org/2827479"]
     assert {source["fact"] for source in geonames} == {"coordinates", "population"}
