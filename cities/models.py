@@ -2,6 +2,8 @@
 
 import datetime
 import math
+import operator
+from functools import reduce
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
@@ -16,9 +18,16 @@ from simple_history.models import HistoricalRecords
 from core.locking import VersionedModel
 from core.models import Citation
 from core.subqueries import row_count
-from core.text import fold, german_slugify
+from core.text import fold, german_slugify, similarity, trigrams
 
 PROGRAMME_START_YEAR = 2015
+
+# Typo-tolerant search (SearchableQuerySet.similar): queries of at least this many characters,
+# entries at least this alike (pg_trgm's default threshold), at most this many looked at and shown.
+SIMILAR_MIN_LENGTH = 4
+SIMILAR_THRESHOLD = 0.3
+SIMILAR_CANDIDATES = 5000
+SIMILAR_LIMIT = 5
 # The last year a year field accepts (forms, filters and the API alike).
 LAST_YEAR = 2100
 
@@ -39,6 +48,35 @@ class SearchableQuerySet(models.QuerySet):
         if not folded:
             return self
         return self.filter(search_text__contains=folded)
+
+    def best_first(self, query: str, name_field: str = "name"):
+        """Exact names first, then names that start with the query, then the rest; each by name."""
+        rank = models.Case(
+            models.When(**{f"{name_field}__iexact": query.strip()}, then=0),
+            models.When(**{f"{name_field}__istartswith": query.strip()}, then=1),
+            default=2,
+        )
+        return self.order_by(rank, name_field)
+
+    def similar(self, query: str, *, limit: int = SIMILAR_LIMIT) -> list:
+        """The entries whose folded text comes closest to a misspelt query ("Witenberg"), best first.
+
+        Two queries on every database: the entries that share a trigram with the query (at most
+        SIMILAR_CANDIDATES of them), then the best `limit` entries above SIMILAR_THRESHOLD, ranked
+        by `core.text.similarity` (pg_trgm's measure, computed here so that both databases agree).
+        """
+        folded = fold(query)
+        inner = {gram for gram in trigrams(folded) if " " not in gram}
+        if len(folded) < SIMILAR_MIN_LENGTH or not inner:
+            return []
+        shares_a_trigram = reduce(operator.or_, (Q(search_text__contains=gram) for gram in sorted(inner)))
+        candidates = self.filter(shares_a_trigram).values_list("pk", "search_text")[:SIMILAR_CANDIDATES]
+        scored = sorted(
+            ((score, pk) for pk, text in candidates if (score := similarity(folded, text)) >= SIMILAR_THRESHOLD),
+            key=lambda pair: (-pair[0], pair[1]),
+        )[:limit]
+        found = self.in_bulk([pk for _, pk in scored])
+        return [found[pk] for _, pk in scored if pk in found]
 
 
 class StateQuerySet(models.QuerySet):
@@ -192,9 +230,12 @@ class Person(models.Model):
     )
     created_at = models.DateTimeField("Angelegt am", auto_now_add=True, db_index=True)
     modified_at = models.DateTimeField("Geändert am", auto_now=True, db_index=True)
+    # Name and public role, folded: what the site search finds a person by.
+    search_text = models.CharField(max_length=400, editable=False, db_index=True, default="")
 
+    objects = SearchableQuerySet.as_manager()
     citations = GenericRelation(Citation)
-    history = HistoricalRecords(excluded_fields=["modified_at"])
+    history = HistoricalRecords(excluded_fields=["modified_at", "search_text"])
 
     class Meta:
         verbose_name = "Person"
@@ -207,6 +248,12 @@ class Person(models.Model):
     def __str__(self) -> str:
         full = f"{self.title} {self.name}".strip()
         return f"{full} ({self.role})" if self.role else full
+
+    def save(self, *args, **kwargs):
+        self.search_text = fold(f"{self.title} {self.name} {self.role}")[:400]
+        if (update_fields := kwargs.get("update_fields")) is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
     @property
     def display_name(self) -> str:
@@ -256,6 +303,15 @@ def validate_joined_year_not_future(value: int) -> None:
 class CityQuerySet(SearchableQuerySet):
     def active(self):
         return self.filter(active=True)
+
+    def with_official_slug(self, slug: str):
+        """The town whose official name ("Lutherstadt Wittenberg") spells the slug, or None.
+
+        Only towns with a prefix have such a second spelling; a town's own slug always wins."""
+        for town in self.exclude(prefix="").only("slug", "prefix", "name"):
+            if german_slugify(town.official_name) == slug:
+                return town
+        return None
 
     def member_towns(self):
         """The Engagierte Städte of today: active, without the towns of the sister programme

@@ -34,3 +34,29 @@ def fold(value: str) -> str:
     text = "".join(ch for ch in text if not unicodedata.combining(ch) and unicodedata.category(ch)[0] != "C")
     text = _DIGRAPHS.sub(lambda m: m.group(1)[0], text)
     return re.sub(r"\s+", " ", text).strip()
+
+
+def trigrams(text: str) -> set[str]:
+    """The trigrams of each word of folded text, padded as PostgreSQL's pg_trgm pads them ("  w", " wi", …)."""
+    grams = set()
+    for word in re.findall(r"[a-z0-9]+", text):
+        padded = f"  {word} "
+        grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
+    return grams
+
+
+def similarity(query: str, text: str) -> float:
+    """How alike a folded query is to the closest word run of a folded text, from 0 to 1.
+
+    The share of shared trigrams (pg_trgm's `similarity`), taken for the whole text and for each of
+    its words, whichever is best: "witenberg" is 0.67 like "lutherstadt wittenberg"'s second word.
+    """
+    wanted = trigrams(query)
+    if not wanted:
+        return 0.0
+    best = 0.0
+    for part in [text, *re.findall(r"[a-z0-9]+", text)]:
+        grams = trigrams(part)
+        if grams:
+            best = max(best, len(wanted & grams) / len(wanted | grams))
+    return best

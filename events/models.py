@@ -217,7 +217,7 @@ class ReportStatus(models.TextChoices):
     PUBLISHED = "published", "veröffentlicht"
 
 
-class MeetingReportQuerySet(models.QuerySet):
+class MeetingReportQuerySet(SearchableQuerySet):
     def published(self):
         return self.filter(status=ReportStatus.PUBLISHED)
 
@@ -246,9 +246,11 @@ class MeetingReport(VersionedModel):
     published_at = models.DateTimeField("Veröffentlicht am", null=True, blank=True)
     created_at = models.DateTimeField("Angelegt am", auto_now_add=True)
     modified_at = models.DateTimeField("Geändert am", auto_now=True, db_index=True)
+    # The report's text, folded, for the site search (published reports only are searched).
+    search_text = models.TextField(editable=False, default="")
 
     objects = MeetingReportQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["modified_at"])
+    history = HistoricalRecords(excluded_fields=["modified_at", "search_text"])
 
     class Meta:
         verbose_name = "Bericht"
@@ -289,6 +291,9 @@ class MeetingReport(VersionedModel):
     def save(self, *args, **kwargs):
         if self.next_meeting_on:
             self.next_meeting_on = period_start(self.next_meeting_on, self.next_meeting_precision)
+        self.search_text = fold(f"{self.lead} {self.body} {self.outcomes}")
+        if (update_fields := kwargs.get("update_fields")) is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)
 
 

@@ -439,9 +439,11 @@ class Campaign(models.Model):
     ended_precision = models.CharField(
         "Genauigkeit des Endes", max_length=10, choices=DatePrecision.choices, default=DatePrecision.YEAR
     )
+    search_text = models.CharField(max_length=300, editable=False, db_index=True, default="")
 
+    objects = SearchableQuerySet.as_manager()
     citations = GenericRelation(Citation)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
         verbose_name = "Kampagne oder Projekt"
@@ -461,6 +463,9 @@ class Campaign(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = german_slugify(self.name)
+        self.search_text = fold(self.name)[:300]
+        if (update_fields := kwargs.get("update_fields")) is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)
 
     @property

@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from cities.models import City, Organization
+from cities.models import City, Organization, Person
 from core.maps import render_germany_map
 from core.text import fold, visible_text
 from events.models import Meeting, MeetingReport
-from networks.models import Network, StatePartnership
+from networks.models import Campaign, Network, StatePartnership
 from public.figures import programme_figure
 
 logger = logging.getLogger(__name__)
@@ -59,25 +59,42 @@ def _hits(queryset) -> Hits:
 
 
 def search(request):
-    """One search box over towns, networks, organisations and meetings."""
+    """One search box over towns, networks, people, campaigns, organisations, meetings and reports.
+
+    Each kind lists exact names first, then names that begin with the query, then the rest.
+    When nothing contains the query, the closest names of towns, networks and people are
+    offered instead ("Witenberg" finds Wittenberg; `SearchableQuerySet.similar`).
+    """
     query = visible_text(request.GET.get("q", ""))
     error = ""
     results = {}
+    similar = {}
     if len(query) > SEARCH_MAX_LENGTH:
         error = f"Bitte höchstens {SEARCH_MAX_LENGTH} Zeichen eingeben."
     elif fold(query):
         results = {
-            "cities": _hits(City.objects.active().search(query).select_related("state")),
-            "networks": _hits(Network.objects.search(query).order_by("name")),
-            "organizations": _hits(Organization.objects.search(query).select_related("city")),
-            "meetings": _hits(Meeting.objects.search(query).select_related("place_city")),
+            "cities": _hits(City.objects.active().search(query).select_related("state").best_first(query)),
+            "networks": _hits(Network.objects.search(query).best_first(query)),
+            "people": _hits(Person.objects.search(query).select_related("city").best_first(query)),
+            "campaigns": _hits(Campaign.objects.search(query).select_related("network").best_first(query)),
+            "organizations": _hits(Organization.objects.search(query).select_related("city").best_first(query)),
+            "meetings": _hits(Meeting.objects.search(query).select_related("place_city").best_first(query, "title")),
+            "reports": _hits(MeetingReport.objects.published().search(query).select_related("meeting")),
         }
+        if not any(hits.count for hits in results.values()):
+            similar = {
+                "cities": City.objects.active().select_related("state").similar(query),
+                "networks": Network.objects.similar(query),
+                "people": Person.objects.select_related("city").similar(query),
+            }
     else:
         query = ""
     context = {
         "query": query[:SEARCH_MAX_LENGTH],
         "error": error,
         "results": results,
+        "similar": similar,
+        "similar_found": any(similar.values()),
         "total": sum(hits.count for hits in results.values()),
     }
     return render(request, "search.html", context)

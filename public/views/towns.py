@@ -1,6 +1,7 @@
 from django.db.models import Count, F, Prefetch, Window
 from django.db.models.functions import RowNumber
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 
 from cities.models import City, Person, State
 from core import seo
@@ -123,19 +124,22 @@ def city_export(request, fmt):
 
 def city_detail(request, slug):
     memberships = Membership.objects.current().select_related("network", "subgroup").in_network_order()
-    city = get_object_or_404(
-        City.objects.with_state().prefetch_related(
-            Prefetch("memberships", queryset=memberships, to_attr="current_memberships"),
-            Prefetch(
-                "memberships",
-                queryset=Membership.objects.filter(network__kind=NetworkKind.FEDERAL).order_by("since"),
-                to_attr="programme_periods",
-            ),
-            Prefetch("people", queryset=Person.objects.select_related("organization")),
-            "campaigns__network",
+    towns = City.objects.with_state().prefetch_related(
+        Prefetch("memberships", queryset=memberships, to_attr="current_memberships"),
+        Prefetch(
+            "memberships",
+            queryset=Membership.objects.filter(network__kind=NetworkKind.FEDERAL).order_by("since"),
+            to_attr="programme_periods",
         ),
-        slug=slug,
+        Prefetch("people", queryset=Person.objects.select_related("organization")),
+        "campaigns__network",
     )
+    try:
+        city = towns.get(slug=slug)
+    except City.DoesNotExist:
+        if (named := City.objects.with_official_slug(slug)) is not None:
+            return redirect(named, permanent=True)  # /staedte/lutherstadt-wittenberg/ → /staedte/wittenberg/
+        raise Http404("Keine Engagierte Stadt unter dieser Adresse.") from None
     meetings, meeting_count = capped(
         Meeting.objects.of_towns([city]).with_relations(),
         TOWN_MEETINGS_SHOWN,

@@ -17,10 +17,18 @@ def search(client, query: str):
 
 
 def hits(response) -> dict[str, list[str]]:
-    """{section id: [text of each hit]} for the four kinds of results."""
+    """{section id: [text of each hit]} for every kind of result."""
     root = page(response)
     found = {}
-    for kind in ("s-staedte", "s-netzwerke", "s-organisationen", "s-treffen"):
+    for kind in (
+        "s-staedte",
+        "s-netzwerke",
+        "s-personen",
+        "s-kampagnen",
+        "s-organisationen",
+        "s-treffen",
+        "s-berichte",
+    ):
         section = root.find("section", **{"aria-labelledby": kind})
         found[kind] = [li.text for li in section.find_all("li")] if section is not None else []
     return found
@@ -40,7 +48,7 @@ def test_search_page_without_query_shows_only_the_form(client, demo):
     assert root.one("h1").text == "Suche"
     assert root.find("input", name="q") is not None
     assert root.find(class_="result-count") is None
-    assert hits(response) == {"s-staedte": [], "s-netzwerke": [], "s-organisationen": [], "s-treffen": []}
+    assert not any(hits(response).values())
 
 
 def test_search_for_stadt_finds_all_four_kinds(client, demo):
@@ -189,3 +197,54 @@ def test_the_hit_count_does_not_hide_matches_beyond_the_twenty_shown(client, dem
     count = page(search(client, "suchdorf")).one(class_="result-count").text
 
     assert "25" in count or "mehr als 20" in count
+
+
+# --- people, campaigns, reports; ranking; typos --------------------------------------------------
+
+
+def test_people_are_found_by_name_and_public_role(client, demo):
+    (hit,) = hits(search(client, "Kathrin Hinze"))["s-personen"]
+    assert hit.startswith("Kathrin Hinze Landessprecherin für die kommunale Verwaltung")
+    assert links(search(client, "Kathrin Hinze"), "s-personen") == ["/staedte/dessau-rosslau/#personen"]
+    assert any("Kathrin Hinze" in hit for hit in hits(search(client, "landessprecherin"))["s-personen"])
+
+
+def test_campaigns_are_found_by_name_and_lead_to_their_network(client, demo):
+    response = search(client, "Glücksbringer")
+
+    assert hits(response)["s-kampagnen"] == ["Glücksbringer Regionalnetzwerk Anhalt"]
+    assert links(response, "s-kampagnen") == ["/netzwerke/regionalnetzwerk-anhalt/#kampagnen"]
+    assert hits(search(client, "gluecksbringer"))["s-kampagnen"] == ["Glücksbringer Regionalnetzwerk Anhalt"]
+
+
+def test_published_reports_are_found_by_their_text(client, demo):
+    response = search(client, "Weißwasser")
+
+    assert "/treffen/netzwerktreffen-sachsen-weisswasser-2025/#bericht" in links(response, "s-berichte")
+
+
+def test_exact_names_come_first(client, demo):
+    """ "Stendal" is contained in the Austauschkreis' name too; the town of that name leads."""
+    assert links(search(client, "Bad Orb"), "s-staedte")[0] == "/staedte/bad-orb/"
+    assert links(search(client, "Neustadt"), "s-staedte")[:2] == [
+        "/staedte/neustadt-an-der-aisch/",
+        "/staedte/neustadt-an-der-weinstrasse/",
+    ]
+    assert links(search(client, "Landesnetzwerk"), "s-netzwerke")[0].startswith("/netzwerke/landesnetzwerk-")
+
+
+def test_a_typo_offers_the_closest_names(client, demo):
+    response = search(client, "Witenberg")
+    section = page(response).section("s-aehnlich")
+
+    assert "Keine Treffer für „Witenberg“" in page(response).one(class_="result-count").text
+    assert section.links()[0] == "/staedte/wittenberg/"
+    assert page(search(client, "Dessua")).section("s-aehnlich").links()[0] == "/staedte/dessau-rosslau/"
+    assert "Kathrin Hinze" in page(search(client, "Katrin Hinze")).section("s-aehnlich").text
+
+
+def test_nonsense_finds_nothing_and_offers_nothing(client, demo):
+    root = page(search(client, "xqzjvw"))
+
+    assert root.find("section", **{"aria-labelledby": "s-aehnlich"}) is None
+    assert "Versuchen Sie einen kürzeren Begriff" in root.one("div", class_="empty").text

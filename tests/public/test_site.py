@@ -393,3 +393,18 @@ def test_the_impressum_names_the_data_licences(client, demo):
     assert "https://creativecommons.org/licenses/by/4.0/deed.de" in main.links()
     assert "Natural Earth" in main.text
     assert "/impressum/" not in main.links()
+
+
+@pytest.mark.parametrize("url", ["/", "/staedte/", "/netzwerke/", "/treffen/", "/impressum/", "/staedte/wittenberg/"])
+def test_every_page_has_a_search_field_in_its_header(client, demo, url):
+    form = page(client.get(url)).one("header").one("form", role="search")
+
+    assert form.get("action") == "/suche/"
+    assert form.find("input", name="q") is not None
+
+
+def test_the_search_page_does_not_repeat_the_search_field_in_its_header(client, demo):
+    root = page(client.get("/suche/?q=stadt"))
+
+    assert root.one("header").find("form") is None
+    assert len(root.find_all("input", name="q")) == 1

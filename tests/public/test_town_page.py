@@ -419,3 +419,25 @@ def test_aken_is_shown_as_an_engagiertes_land_not_as_an_engagierte_stadt(client,
     assert "Schwesterprogramm „Engagiertes Land“" in root.one("p", class_="notice").text
     assert "Bundesnetzwerk" not in root.section("netzwerke").text
     assert "/netzwerke/regionalnetzwerk-anhalt/" in root.section("netzwerke").links()
+
+
+@pytest.mark.parametrize(
+    ("address", "target"),
+    [
+        ("/staedte/lutherstadt-wittenberg/", "/staedte/wittenberg/"),
+        ("/staedte/hansestadt-stendal/", "/staedte/stendal/"),
+        ("/staedte/alte-hansestadt-lemgo/", "/staedte/lemgo/"),
+    ],
+)
+def test_the_official_name_in_the_address_leads_to_the_town(client, demo, address, target):
+    response = client.get(address)
+
+    assert response.status_code == 301
+    assert response["Location"] == target
+
+
+def test_an_unknown_town_address_is_a_404_with_a_search_field(client, demo):
+    response = client.get("/staedte/nirgendwo/")
+
+    assert response.status_code == 404
+    assert page(response).one("main").find("input", name="q") is not None
