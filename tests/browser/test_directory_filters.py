@@ -136,3 +136,29 @@ def test_choosing_a_state_offers_its_networks_and_keeps_the_ticked_one(page, sit
         ]
     )
     expect(page.get_by_label("Engagierte Städte – Hochschulen", exact=True)).to_be_checked()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-javascript", "without-javascript"])
+def test_on_a_phone_the_filters_wait_behind_a_button_that_counts_them(browser, site, javascript):
+    context = browser.new_context(java_script_enabled=javascript, viewport={"width": 360, "height": 800})
+    page = context.new_page()
+    page.goto(f"{site}/staedte/?land=sachsen-anhalt")
+    button = page.locator("label.filter-toggle-button")
+
+    expect(button).to_have_text("Filter (1)")
+    expect(page.locator("#staedte-filter")).to_be_hidden()
+    expect(page.locator(".result-count")).to_have_text("10 Engagierte Städte")
+    assert page.locator(".result-count").bounding_box()["y"] < 900  # the list starts on the first screen
+
+    button.click()
+    expect(page.locator("#staedte-filter")).to_be_visible()
+    page.get_by_role("button", name="Filter anwenden").click()
+    expect(page.locator(".result-count")).to_have_text("10 Engagierte Städte")
+    context.close()
+
+
+def test_on_a_wide_screen_the_filters_are_always_shown(page, site):
+    page.goto(f"{site}/staedte/")
+
+    expect(page.locator("#staedte-filter")).to_be_visible()
+    expect(page.locator("label.filter-toggle-button")).to_be_hidden()

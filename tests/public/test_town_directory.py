@@ -842,3 +842,23 @@ def test_an_unknown_membership_choice_is_named_and_the_members_are_listed(client
     assert response.status_code == 200
     assert "vielleicht" in page(response).one("div", class_="results-head").text
     assert set(town_slugs(response)) <= ALL_TOWNS and len(town_slugs(response)) == 24
+
+
+# --- the filter button on phones ---------------------------------------------------------------
+
+
+def test_the_filter_button_counts_the_active_filters(client, demo):
+    button = page(client.get(URL + "?land=hessen&land=bayern&groesse=lt20")).one("label", class_="filter-toggle-button")
+
+    assert button.get("for") == "filter-toggle"
+    assert button.text == "Filter (3)"
+    assert page(client.get(URL)).one("label", class_="filter-toggle-button").text == "Filter"
+
+
+def test_an_htmx_answer_updates_the_filter_count_out_of_band(client, demo):
+    fragment = page(client.get(URL + "?land=hessen", headers=HX))
+
+    count = fragment.one("span", id="filter-count")
+    assert count.get("hx-swap-oob") == "true"
+    assert count.text == "(1)"
+    assert page(client.get(URL + "?land=hessen")).one("span", id="filter-count").get("hx-swap-oob") is None
