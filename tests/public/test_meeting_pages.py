@@ -369,7 +369,7 @@ def test_meeting_page_shows_a_multi_day_date_and_the_attendance(client, demo):
 def test_a_meeting_without_date_says_so(client, demo):
     lead = page(client.get("/treffen/besuch-puchheim-in-ingolstadt/")).one("p", class_="lead")
 
-    assert lead.text.startswith("Datum nicht überliefert")
+    assert lead.text.startswith("Datum unbekannt")
 
 
 def test_an_unpublished_report_is_not_shown(client, demo):
