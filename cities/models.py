@@ -555,6 +555,11 @@ class City(VersionedModel):
     def official_name(self) -> str:
         return f"{self.prefix} {self.name}".strip()
 
+    @property
+    def listed_name(self) -> str:
+        """The name as alphabetical lists show it, in the order they sort by: "Wittenberg (Lutherstadt)"."""
+        return f"{self.name} ({self.prefix})" if self.prefix else self.name
+
     def get_absolute_url(self) -> str:
         return reverse("cities:city_detail", args=[self.slug])
 

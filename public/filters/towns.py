@@ -57,6 +57,19 @@ def choice_filter(label: str, choices, **kwargs):
     )
 
 
+class DefaultOnceSelect(forms.Select):
+    """A select that offers the default once: its empty choice; the same order spelt out
+    ("?sortierung=name", from older links and the API) is accepted but not listed twice."""
+
+    same_as_default = ("name",)
+
+    def optgroups(self, name, value, attrs=None):
+        return [
+            (group, [option for option in options if option["value"] not in self.same_as_default], index)
+            for group, options, index in super().optgroups(name, value, attrs)
+        ]
+
+
 class NullsLastOrderingFilter(django_filters.OrderingFilter):
     """Sorts towns without a value (no joining year, no population) last, whichever the direction."""
 
@@ -81,7 +94,7 @@ class CityFilterSet(django_filters.FilterSet):
         method="filter_text",
         max_length=MAX_QUERY_LENGTH,
         widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": "Stadt oder Koordinierungsstelle", "autocomplete": "off"}
+            attrs={"type": "search", "placeholder": "Stadt oder Träger", "autocomplete": "off"}
         ),
     )
     land = state_filter("state__slug")
@@ -125,14 +138,19 @@ class CityFilterSet(django_filters.FilterSet):
         method="filter_partner_state",
         widget=forms.CheckboxInput,
     )
+    # Without a choice the towns are listed by name from A to Z; "name" says the same and stays valid.
     sortierung = NullsLastOrderingFilter(
         label="Sortierung",
         fields=(("name", "name"), ("joined_year", "beitritt"), ("population", "einwohner")),
-        field_labels={
-            "name": "Name",
-            "joined_year": "Beitrittsjahr",
-            "population": "Einwohnerzahl",
-        },
+        widget=DefaultOnceSelect,
+        choices=[
+            ("name", "Name (A–Z)"),
+            ("-name", "Name (Z–A)"),
+            ("beitritt", "Beitrittsjahr (früheste zuerst)"),
+            ("-beitritt", "Beitrittsjahr (jüngste zuerst)"),
+            ("einwohner", "Einwohnerzahl (kleinste zuerst)"),
+            ("-einwohner", "Einwohnerzahl (größte zuerst)"),
+        ],
         empty_label="Name (A–Z)",
     )
 

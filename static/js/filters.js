@@ -25,7 +25,9 @@ document.addEventListener("htmx:afterSwap", (event) => {
 });
 
 // The network search only finds networks to tick: leaving the field changes no filter, so its
-// "change" must not reach the form (which would reload the unchanged results).
+// "change" must not reach the form (which would reload the unchanged results). The town search
+// has already replaced the list (and the address) while the visitor typed: leaving it must not
+// push the same address onto the history a second time.
 document.addEventListener("change", (event) => {
-  if (event.target.id === "id_netzwerk_suche") event.stopPropagation();
+  if (event.target.id === "id_netzwerk_suche" || event.target.id === "id_q") event.stopPropagation();
 }, true);

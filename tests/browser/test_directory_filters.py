@@ -31,7 +31,7 @@ def test_choosing_a_state_and_a_network_updates_the_list_without_reloading(page,
         "Bitterfeld-Wolfen",
         "Dessau-Roßlau",
         "Gräfenhainichen",
-        "Lutherstadt Wittenberg",
+        "Wittenberg (Lutherstadt)",  # listed under W, where it is sorted
     ]
     assert page.evaluate("window.__stillTheSamePage") is True
 
@@ -162,3 +162,39 @@ def test_on_a_wide_screen_the_filters_are_always_shown(page, site):
 
     expect(page.locator("#staedte-filter")).to_be_visible()
     expect(page.locator("label.filter-toggle-button")).to_be_hidden()
+
+
+def test_typing_replaces_the_history_entry_and_ticking_a_box_pushes_one(page, site):
+    page.goto(f"{site}/staedte/")
+    before = page.evaluate("history.length")
+
+    page.get_by_label("Suche", exact=True).press_sequentially("des", delay=700)  # a pause after each letter
+    expect(page).to_have_url(re.compile(r"q=des$"))
+    expect(page.locator(".result-count")).to_have_text("1 Engagierte Stadt")
+    page.get_by_label("Suche", exact=True).blur()
+    assert page.evaluate("history.length") == before  # no "d", "de", "des" on the back stack
+
+    open_group(page, "Bundesland")
+    page.get_by_label("Sachsen-Anhalt", exact=True).check()
+    expect(page).to_have_url(re.compile(r"q=des&land=sachsen-anhalt"))
+    assert page.evaluate("history.length") == before + 1
+
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"\?q=des$"))
+    expect(page.locator(".result-count")).to_have_text("1 Engagierte Stadt")
+
+
+def test_without_javascript_back_shows_boxes_that_match_the_list(browser, site):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{site}/staedte/")
+    open_group(page, "Bundesland")
+    page.get_by_label("Sachsen-Anhalt", exact=True).check()
+    page.get_by_role("button", name="Filter anwenden").click()
+    expect(page.locator(".result-count")).to_have_text("10 Engagierte Städte")
+
+    page.go_back()
+    expect(page.locator(".result-count")).to_have_text("101 Engagierte Städte")
+    assert page.locator("#staedte-filter").get_attribute("autocomplete") == "off"
+    expect(page.get_by_label("Sachsen-Anhalt", exact=True)).not_to_be_checked()
+    context.close()

@@ -83,7 +83,7 @@ def test_matrix_hides_the_federal_network_and_networks_without_listed_members(cl
 
 def test_matrix_ticks_exactly_the_current_memberships(client, demo):
     columns, rows = all_rows(client)
-    stendal = dict(zip(columns, rows["Hansestadt Stendal"], strict=True))
+    stendal = dict(zip(columns, rows["Stendal (Hansestadt)"], strict=True))
 
     assert len(rows) == TOWNS
     assert [name for name, member in stendal.items() if member] == [
@@ -125,7 +125,7 @@ def test_filtering_by_state_keeps_its_towns_and_their_networks(client, demo):
         "Eichstätt",
         "Neumarkt i.d.OPf.",
         "Neustadt an der Aisch",
-        "Markt Holzkirchen",
+        "Holzkirchen (Markt)",
         "Coburg",
         "Kronach",
         "Kaufbeuren",
@@ -147,7 +147,7 @@ def test_filtering_by_kind_chooses_the_columns(client, demo):
         "Tandem Wittenberg–Radebeul–Cottbus",
     ]
     assert len(rows) == TOWNS
-    assert rows["Lutherstadt Wittenberg"] == [False, False, True]
+    assert rows["Wittenberg (Lutherstadt)"] == [False, False, True]
 
 
 def test_choosing_the_federal_kind_shows_it_with_every_town_ticked(client, demo):
@@ -164,7 +164,7 @@ def test_state_and_kind_filters_combine(client, demo):
 
     assert columns == ["Landesnetzwerk Sachsen-Anhalt", "Regionalnetzwerk Anhalt"]
     assert rows["Aken (Elbe)"] == [False, True]
-    assert rows["Hansestadt Stendal"] == [True, False]
+    assert rows["Stendal (Hansestadt)"] == [True, False]
     assert len(rows) == 10
 
 

@@ -156,7 +156,7 @@ def test_state_page_lists_its_towns_and_links_to_the_filtered_directory(client, 
     assert "/staedte/dessau-rosslau/" in towns and "/staedte/aken-elbe/" in towns
     assert "/staedte/lemgo/" not in towns
     assert "/staedte/?land=sachsen-anhalt" in section.links()
-    assert "Hansestadt Stendal seit 2015 · 37.722 Einw." in section.text
+    assert "Stendal (Hansestadt) seit 2015 · 37.722 Einw." in section.text
 
 
 def test_state_page_lists_the_networks_of_the_state_with_member_counts(client, demo):

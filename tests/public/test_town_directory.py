@@ -484,7 +484,7 @@ def test_the_sort_order_is_not_shown_as_a_filter_chip(client, demo):
 
 
 def test_chosen_filters_stay_selected_in_the_form(client, demo):
-    form = page(client.get(URL + "?land=bayern&groesse=gt100")).one("form", role="search")
+    form = page(client.get(URL + "?land=bayern&groesse=gt100")).one("form", id="staedte-filter")
 
     checked = {box.get("value") for box in form.find_all("input", name="land") if "checked" in box.attrs}
     assert checked == {"bayern"}
@@ -665,7 +665,7 @@ def test_htmx_asks_for_the_picker_choices_alone(client, demo):
 
 
 def test_the_picker_works_as_a_plain_form_without_javascript(client, demo):
-    form = page(client.get(URL + "?netzwerk_suche=anhalt")).one("form", role="search")
+    form = page(client.get(URL + "?netzwerk_suche=anhalt")).one("form", id="staedte-filter")
     data = form_data(form)
 
     assert data["netzwerk_suche"] == ["anhalt"]
