@@ -93,9 +93,7 @@ class CityFilterSet(django_filters.FilterSet):
         label="Suche",
         method="filter_text",
         max_length=MAX_QUERY_LENGTH,
-        widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": "Stadt oder Träger", "autocomplete": "off"}
-        ),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Stadt oder Träger", "autocomplete": "off"}),
     )
     land = state_filter("state__slug")
     netzwerk = django_filters.ModelMultipleChoiceFilter(
