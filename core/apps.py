@@ -17,6 +17,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         # Modules that use models load once the registry is ready (Django's pattern for signals).
         from core.caching import connect_signals
+        from core.directory import name_link_tables
         from core.permissions import ADD, VIEW, any_role, ensure_office_group, register
 
         post_migrate.connect(ensure_office_group, dispatch_uid="engagiert.ensure_office_group")
@@ -24,3 +25,4 @@ class CoreConfig(AppConfig):
         # source and add new ones; changing or deleting a source stays with the office.
         register(grants={"engagiert.source": [(any_role, {VIEW, ADD})]})
         connect_signals()
+        name_link_tables()

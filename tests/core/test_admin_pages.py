@@ -175,6 +175,54 @@ def test_pages_are_german(admin_client, objects):
     assert "Länderpartnerschaften" in index
 
 
+# Sentences of Django's English admin that must not reach the office (Django 6.1's typographic
+# quotes left some without a German translation) and the default names of link-table rows.
+ENGLISH = [
+    "Are you sure",
+    "Deleting the",
+    "would require deleting",
+    "related objects",
+    "Select an option",
+    "object (",
+    "relationship",
+    "Logout",
+    "Filter by",
+    "Yes, I’m sure",
+]
+
+
+@pytest.mark.parametrize(
+    ("model", "question"),
+    [
+        (Organization, "wirklich löschen"),
+        (Network, "wirklich löschen"),
+        (City, "wirklich löschen"),
+        (Campaign, "wirklich löschen"),
+        (Meeting, "wirklich löschen"),
+        (Person, "müssten auch die folgenden geschützten Einträge gelöscht werden"),  # a report's author
+    ],
+)
+def test_delete_confirmation_speaks_german_and_names_linked_rows(admin_client, objects, model, question):
+    page = admin_client.get(admin_url(model, "delete", objects[REGISTERED[model]].pk)).content.decode()
+
+    assert question in page
+    assert [phrase for phrase in ENGLISH if phrase in page] == []
+
+
+def test_linked_rows_are_named_by_what_they_link(admin_client, objects):
+    page = admin_client.get(admin_url(Network, "delete", objects["network"].pk)).content.decode()
+
+    assert "Verknüpfung „Bundesländer“: Landesnetzwerk Sachsen-Anhalt – Sachsen-Anhalt" in page
+
+
+def test_change_and_list_pages_have_no_english_sentence(admin_client, objects):
+    for model in (City, Membership, Network, Meeting):
+        key = REGISTERED[model]
+        for url in (admin_url(model, "changelist"), admin_url(model, "change", objects[key].pk), admin_url(model, "add")):
+            page = admin_client.get(url).content.decode()
+            assert [phrase for phrase in ENGLISH if phrase in page] == [], url
+
+
 def test_city_search(admin_client, objects):
     state = objects["state"]
     City.objects.create(name="Dessau-Roßlau", state=state)
