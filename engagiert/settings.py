@@ -197,6 +197,17 @@ AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False  # no "AXES: BEGIN …" banner at the start of every command
 
+# Who runs the site, as the Impressum (§ 5 DDG) and the Datenschutzerklärung name them. Address
+# lines are separated by ";". `manage.py check --deploy` warns while name, address or e-mail is empty.
+SITE_OPERATOR = {
+    "name": os.environ.get("OPERATOR_NAME", ""),
+    "address": os.environ.get("OPERATOR_ADDRESS", ""),
+    "email": os.environ.get("OPERATOR_EMAIL", ""),
+    "phone": os.environ.get("OPERATOR_PHONE", ""),
+    "represented_by": os.environ.get("OPERATOR_REPRESENTED_BY", ""),
+    "privacy_email": os.environ.get("OPERATOR_PRIVACY_EMAIL", ""),
+}
+
 # E-mail (password reset links). Django 6.1 configures mail with MAILERS; the older EMAIL_* settings
 # are deprecated there, so the usual EMAIL_* environment variables feed the SMTP mailer's options.
 # With DEBUG, mails are printed to the console instead of sent. Tests always use Django's outbox.

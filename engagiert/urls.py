@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path, re_path
-from django.views.generic import TemplateView
 from django.views.static import serve
 
 from public import figures
@@ -33,12 +32,13 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("suche/", views.search, name="search"),
     path("zahlen/", figures.figures, name="figures"),
+    path("mitmachen/", views.joining, name="joining"),
     path("", include("public.urls.towns")),
     path("", include("public.urls.networks")),
     path("", include("public.urls.meetings")),
     path("redaktion/", include("editorial.urls")),
-    path("impressum/", TemplateView.as_view(template_name="impressum.html"), name="impressum"),
-    path("datenschutz/", TemplateView.as_view(template_name="datenschutz.html"), name="datenschutz"),
+    path("impressum/", views.impressum, name="impressum"),
+    path("datenschutz/", views.privacy, name="datenschutz"),
     # Log in and out, reset and change the password: /anmelden/, /abmelden/, /passwort-…/
     path("", include("accounts.urls")),
     path("sitemap.xml", sitemaps.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"}, name="sitemap"),

@@ -2,6 +2,7 @@ import logging
 import sys
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_safe
 
 from cities.models import City, Organization, Person
 from core.maps import render_germany_map
+from core.models import Source
 from core.text import fold, visible_text
 from events.models import Meeting, MeetingReport
 from networks.models import Campaign, Network, StatePartnership
@@ -42,6 +44,40 @@ def home(request):
         "reports": MeetingReport.objects.published().select_related("meeting").order_by("-published_at")[:3],
     }
     return render(request, "home.html", context)
+
+
+def impressum(request):
+    return render(request, "impressum.html", {"operator": operator()})
+
+
+def privacy(request):
+    return render(request, "datenschutz.html", {"operator": operator()})
+
+
+def operator() -> dict:
+    """The operator of the site from settings.SITE_OPERATOR, the address split into its lines."""
+    named = dict(settings.SITE_OPERATOR)
+    named["address_lines"] = [line.strip() for line in named.get("address", "").split(";") if line.strip()]
+    named["complete"] = bool(named.get("name") and named["address_lines"] and named.get("email"))
+    return named
+
+
+# The sources of /mitmachen/ (demo/network.toml), in the order the page cites them first.
+JOINING_SOURCES = (
+    "engagierte-stadt-werden",
+    "faq-interessenbekundung-2023",
+    "nhz-interessenbekundung-2023",
+    "erzgebirgskreis-engagierte-stadt-werden-2021",
+)
+
+
+def joining(request):
+    """How a town becomes an Engagierte Stadt: the programme's conditions, each with its source."""
+    found = Source.objects.in_bulk(JOINING_SOURCES, field_name="key")
+    sources = [found[key] for key in JOINING_SOURCES if key in found]
+    for number, source in enumerate(sources, start=1):
+        source.number = number
+    return render(request, "joining.html", {"sources": sources, **programme_figure()})
 
 
 @dataclass

@@ -31,6 +31,8 @@ class StaticPagesSitemap(SectionSitemap):
             "networks:matrix",
             "cities:state_list",
             "events:meeting_list",
+            "figures",
+            "joining",
         ]
 
     def location(self, item):

@@ -58,8 +58,18 @@ def trash_retention_days() -> int:
 def footnote(sources, entry, fact: str = ""):
     """Footnote marks that link a fact to its sources in the page's „Quellen“ list
     (`sources` is a `core.models.Footnotes`; anything else, or no own source, marks nothing)."""
-    marks = sources.marks(entry, fact) if hasattr(sources, "marks") else []
-    if not marks:
+    return _marks(sources.marks(entry, fact) if hasattr(sources, "marks") else [])
+
+
+@register.simple_tag
+def cite(sources, *keys: str):
+    """Footnote marks for the page's numbered sources named by their keys (`Source.key`), for a
+    page whose statements are not entries of the directory (/mitmachen/)."""
+    return _marks(sorted({source.number for source in sources if source.key in keys}))
+
+
+def _marks(numbers) -> str:
+    if not numbers:
         return ""
-    links = format_html_join("", '<a href="#quelle-{}" aria-label="Quelle {}">[{}]</a>', ((n, n, n) for n in marks))
+    links = format_html_join("", '<a href="#quelle-{}" aria-label="Quelle {}">[{}]</a>', ((n, n, n) for n in numbers))
     return format_html('<sup class="footnote">{}</sup>', links)

@@ -13,6 +13,9 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "a-production-like-secret-key-with-enough-length-and-entropy-7f3a9c2e1b8d",
     "ALLOWED_HOSTS": "verzeichnis.example.org",
     "CSRF_TRUSTED_ORIGINS": "https://verzeichnis.example.org",
+    "OPERATOR_NAME": "Beispielträger e. V.",
+    "OPERATOR_ADDRESS": "Beispielstraße 1; 12345 Beispielstadt",
+    "OPERATOR_EMAIL": "kontakt@verzeichnis.example.org",
 }
 
 
@@ -36,6 +39,15 @@ def test_check_deploy_reports_nothing_with_production_settings():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_while_the_impressum_lacks_the_operator():
+    env = {key: value for key, value in PRODUCTION_ENV.items() if not key.startswith("OPERATOR_")}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+
+    assert result.returncode != 0
+    assert "public.W001" in result.stderr + result.stdout
+    assert "OPERATOR_NAME, OPERATOR_ADDRESS, OPERATOR_EMAIL" in result.stderr + result.stdout
 
 
 def test_production_refuses_to_start_without_a_secret_key():

@@ -76,6 +76,7 @@ PAGES = [
     pytest.param("/treffen/bundesnetzwerktreffen-2025-wittenberg/", {}, id="meeting-page-with-towns"),
     pytest.param("/suche/?q=stadt", {}, id="search"),
     pytest.param("/suche/?q=Witenberg", {}, id="search-with-a-typo"),
+    pytest.param("/mitmachen/", {}, id="joining"),
     pytest.param("/sitemap.xml", {}, id="sitemap-index"),
     pytest.param("/sitemap-treffen.xml", {}, id="sitemap-meetings"),
     pytest.param("/berichte/feed/", {}, id="report-feed"),

@@ -31,6 +31,7 @@ PUBLIC_PAGES = [
     "/suche/?q=stadt",
     "/impressum/",
     "/datenschutz/",
+    "/mitmachen/",
 ]
 LIST_PAGES = ["/staedte/", "/netzwerke/", "/mitgliedschaften/", "/treffen/"]
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
@@ -408,3 +409,63 @@ def test_the_search_page_does_not_repeat_the_search_field_in_its_header(client, 
 
     assert root.one("header").find("form") is None
     assert len(root.find_all("input", name="q")) == 1
+
+
+def test_the_joining_page_states_the_conditions_each_with_a_linked_source(client, demo):
+    root = page(client.get("/mitmachen/"))
+    conditions = root.section("bedingungen")
+    sources = root.section("quellen")
+
+    assert "10.000 bis 250.000 Einwohnerinnen und Einwohner" in conditions.text
+    assert "Mindestens drei Partner" in conditions.text
+    assert "Drei Jahre lang" in conditions.text
+    for dd in conditions.find_all("dd"):
+        marks = [link for link in dd.links() if link.startswith("#quelle-")]
+        assert marks, dd.text  # every condition names its source
+        assert all(sources.one("li", id=mark[1:]).links() for mark in marks)
+    assert "https://www.engagiertestadt.de/mitmachen/engagierte-stadt-werden/" in root.one("main").links()
+    assert "/mitmachen/" in page(client.get("/")).one("footer").links()
+
+
+def test_the_joining_page_renders_without_its_sources(client, empty_directory):
+    response = client.get("/mitmachen/")
+
+    assert response.status_code == 200
+    assert "10.000 bis 250.000" in page(response).section("bedingungen").text
+
+
+OPERATOR = {
+    "name": "Beispielträger e. V.",
+    "address": "Beispielstraße 1; 12345 Beispielstadt",
+    "email": "kontakt@example.org",
+    "phone": "",
+    "represented_by": "Erika Beispiel (Vorstand)",
+    "privacy_email": "datenschutz@example.org",
+}
+
+
+@pytest.mark.parametrize("url", ["/impressum/", "/datenschutz/"])
+def test_impressum_and_privacy_name_the_operator_from_the_settings(client, demo, settings, url):
+    settings.SITE_OPERATOR = OPERATOR
+    main = page(client.get(url)).one("main")
+
+    assert all(line in main.text for line in ["Beispielträger e. V.", "Beispielstraße 1", "12345 Beispielstadt"])
+    assert "mailto:kontakt@example.org" in main.links()
+    assert "Vertreten durch: Erika Beispiel (Vorstand)" in main.text
+    assert main.find("p", class_="notice") is None
+    assert "folgen" not in main.text
+
+
+def test_without_an_operator_the_impressum_says_which_settings_are_missing(client, demo, settings):
+    settings.SITE_OPERATOR = {**OPERATOR, "address": ""}
+
+    notice = page(client.get("/impressum/")).one("main").one("p", class_="notice")
+    assert "OPERATOR_ADDRESS" in notice.text
+
+
+def test_the_privacy_page_names_its_own_contact_and_the_rights(client, demo, settings):
+    settings.SITE_OPERATOR = OPERATOR
+    main = page(client.get("/datenschutz/")).one("main")
+
+    assert "mailto:datenschutz@example.org" in main.links()
+    assert "Art. 15 bis 21 DSGVO" in main.text
