@@ -493,6 +493,11 @@ class City(VersionedModel):
     )
     active = models.BooleanField("Aktives Mitglied", default=True, help_text="Ehemalige Engagierte Städte abwählen.")
     website = models.URLField("Website", blank=True)
+    programme_url = models.URLField(
+        "Seite auf engagiertestadt.de",
+        blank=True,
+        help_text="Das Profil der Stadt auf der Website des Programms, z. B. https://www.engagiertestadt.de/apolda/",
+    )
     description = models.TextField("Kurzbeschreibung", blank=True)
     interview_change = models.TextField("Was soll sich in Ihrer Stadt verändern?", blank=True)
     interview_partners = models.TextField("Wer gestaltet die Engagierte Stadt mit Ihnen?", blank=True)

@@ -101,6 +101,7 @@ def city_columns(request) -> list[Column]:
             text=network_names,
         ),
         Column("website", "Website", lambda city: city.website),
+        Column("programme_url", "Seite auf engagiertestadt.de", lambda city: city.programme_url),
         Column("latitude", "Breitengrad", lambda city: city.latitude),
         Column("longitude", "Längengrad", lambda city: city.longitude),
         Column("url", "Seite im Verzeichnis", lambda city: request.build_absolute_uri(city.get_absolute_url())),

@@ -441,3 +441,12 @@ def test_an_unknown_town_address_is_a_404_with_a_search_field(client, demo):
 
     assert response.status_code == 404
     assert page(response).one("main").find("input", name="q") is not None
+
+
+def test_a_town_links_its_profile_on_the_programme_site_where_known(client, demo):
+    found = facts(client.get("/staedte/apolda/"))
+    link = page(client.get("/staedte/apolda/")).one("dl", class_="facts").links()
+
+    assert found["Im Programm-Portal"] == "Profil auf engagiertestadt.de"
+    assert "https://www.engagiertestadt.de/apolda/" in link
+    assert "Im Programm-Portal" not in facts(client.get("/staedte/stendal/"))  # no profile known
