@@ -137,7 +137,10 @@ class CityAdmin(OfficeImportMixin, DirectoryAdmin):
         interview_title = f"Drei Fragen an {obj.name}" if obj and obj.name else "Drei Fragen an die Stadt"
         return self.with_version_field(
             [
-                ("Stammdaten", {"fields": ["name", "prefix", "kind", "slug", "active", "website", "programme_url", "description"]}),
+                (
+                    "Stammdaten",
+                    {"fields": ["name", "prefix", "kind", "slug", "active", "website", "programme_url", "description"]},
+                ),
                 (
                     "Lage und Größe",
                     {"fields": ["state", "ags", ("population", "population_year"), ("latitude", "longitude")]},
