@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 PAGES = {
     "startseite": "/",
@@ -62,3 +63,24 @@ def test_pages_fit_the_screen_and_are_photographed(browser, site, width):
             too_wide.append(name)
     context.close()
     assert too_wide == []
+
+
+def test_no_matrix_column_is_clipped_at_1280_pixels(page, site):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{site}/mitgliedschaften/")
+    region = page.locator(".table-scroll").bounding_box()
+    headers = page.locator(".matrix thead th.network-col")
+
+    assert headers.count() >= 9
+    for index in range(headers.count()):
+        box = headers.nth(index).bounding_box()
+        assert box["x"] + box["width"] <= region["x"] + region["width"] + 1
+
+
+def test_on_a_phone_every_state_shows_its_partnership(page, site):
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.goto(f"{site}/laender/")
+    bavaria = page.locator(".state-table tr", has_text="Bayern").first
+
+    expect(bavaria.get_by_text("Länderpartner", exact=False).first).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
