@@ -25,6 +25,8 @@ from events.models import Meeting, MeetingPhoto, MeetingReport
 from networks.models import Network
 
 PAST_MEETINGS_PER_PAGE = 30
+# Meetings to record (past, still "geplant", no report) shown at the top of /redaktion/; the rest follow in the list.
+TO_RECORD_SHOWN = 10
 CREATED_MEANWHILE = (
     "Inzwischen hat jemand anderes einen Bericht zu diesem Treffen angelegt. Ihre Änderungen wurden nicht "
     "gespeichert, damit nichts überschrieben wird. Bitte laden Sie die Seite neu."
@@ -72,6 +74,7 @@ def home(request):
         "is_office": permissions.is_office(user),
         "may_add": permissions.can(user, permissions.ADD, Meeting),
         "upcoming": meetings.upcoming(today).order_by("starts_on", "title"),
+        "to_record": meetings.awaiting_record(today).order_by("starts_on", "title")[:TO_RECORD_SHOWN],
         "past": paginate(request, meetings.past(today), PAST_MEETINGS_PER_PAGE),
         "nav": "editorial",
     }

@@ -61,6 +61,23 @@ class MeetingQuerySet(SearchableQuerySet):
         today = today or timezone.localdate()
         return self.filter(Q(period_ends_on__lt=today) | Q(period_ends_on__isnull=True))
 
+    def awaiting_record(self, today: datetime.date | None = None):
+        """Meetings whose time has passed while they still read "geplant" and have no report:
+        their editors should record whether and how they took place."""
+        today = today or timezone.localdate()
+        return self.filter(period_ends_on__lt=today, status=MeetingStatus.PLANNED, report__isnull=True)
+
+    def named_as_next(self, meeting, on: datetime.date, precision: str):
+        """The meeting that a report of `meeting` names as the next one: a meeting of one of the same
+        networks that starts within the period named (the day, the month …), the earliest if several."""
+        networks = [network.pk for network in meeting.networks.all()]
+        return (
+            self.filter(networks__in=networks, starts_on__range=(period_start(on, precision), period_end(on, precision)))
+            .exclude(pk=meeting.pk)
+            .order_by("starts_on", "pk")
+            .first()
+        )
+
     def of_towns(self, towns):
         """Meetings the towns attend, host or where they take place: the one definition of a town's meetings.
 

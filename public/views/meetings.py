@@ -102,9 +102,15 @@ def meeting_detail(request, slug):
     meeting.more_towns = meeting.town_count - len(meeting.shown_towns)
     meeting.more_people = meeting.people_count - len(meeting.shown_people)
     report = getattr(meeting, "report", None)
+    if report is not None and not report.is_published:
+        report = None
+    next_meeting = None
+    if report is not None and report.next_meeting_on:
+        next_meeting = Meeting.objects.named_as_next(meeting, report.next_meeting_on, report.next_meeting_precision)
     context = {
         "meeting": meeting,
-        "report": report if report is not None and report.is_published else None,
+        "report": report,
+        "next_meeting": next_meeting,
         "is_upcoming": meeting.is_upcoming(),
         "jsonld": seo.meeting_jsonld(request, meeting),
         "sources": Source.objects.footnotes(meeting),

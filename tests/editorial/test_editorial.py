@@ -472,3 +472,19 @@ def test_the_editorial_pages_need_the_same_number_of_queries_with_ten_times_the_
 
     print(f"\n{username}: {dict(zip(urls, small, strict=True))} -> {large}")
     assert large == small
+
+
+def test_past_meetings_still_planned_and_without_report_ask_their_editors_to_record_them(client, demo_users):
+    login(client, demo_users, "programmbuero")
+    section = page(client.get("/redaktion/")).section("nachtragen")
+
+    assert "/redaktion/treffen/netzwerktreffen-sachsen-2025-q4/" in " ".join(section.links())
+    assert "Bitte nachtragen" in section.text
+
+
+def test_a_spokesperson_is_not_asked_to_record_other_networks_meetings(client, demo_users):
+    login(client, demo_users, "sprecherin-sachsen-anhalt")
+    body = page(client.get("/redaktion/"))
+
+    section = body.find("section", **{"aria-labelledby": "nachtragen"})
+    assert section is None or "netzwerktreffen-sachsen-2025-q4" not in " ".join(section.links())

@@ -133,7 +133,8 @@ def test_a_planned_meeting_whose_time_has_passed_is_past_and_marked_without_repo
     )
 
     assert "netzwerktreffen-sachsen-2025-q4" in meeting_slugs(past_section)
-    assert "4. Quartal 2025" in item.text and "geplant, ohne Bericht" in item.text
+    assert "4. Quartal 2025" in item.text and "noch kein Bericht bekannt" in item.text
+    assert "geplant" not in item.text
 
 
 def test_a_cancelled_future_meeting_stays_listed_once_and_marked_cancelled(client, demo, today):
@@ -334,9 +335,22 @@ def test_the_report_lists_outcomes_and_the_next_meeting(client, demo):
 
     assert len(outcomes) == 6
     assert outcomes[0] == "Kontaktdaten der Engagierten Städte in Sachsen sammeln"
-    assert report.one("p", class_="notice").text == (
+    notice = report.one("p", class_="notice")
+    assert notice.text == (
         "Nächstes Treffen: 4. Quartal 2025 – Nächstes Präsenztreffen; Ort und Tag stehen noch nicht fest."
     )
+    # The network's meeting of that quarter exists in the directory: the date leads to it.
+    assert notice.links() == ["/treffen/netzwerktreffen-sachsen-2025-q4/"]
+
+
+def test_the_side_list_of_topics_gives_way_to_the_report(client, demo):
+    Meeting.objects.filter(slug=WEISSWASSER).update(topics="Kontaktdaten sammeln\nNächstes Treffen planen")
+    with_report = page(client.get(f"/treffen/{WEISSWASSER}/")).section("eckdaten")
+    MeetingReport.objects.filter(meeting__slug=WEISSWASSER).update(status=ReportStatus.DRAFT)
+    without_report = page(client.get(f"/treffen/{WEISSWASSER}/")).section("eckdaten")
+
+    assert "Themen" not in with_report.text
+    assert "Themen Kontaktdaten sammeln" in without_report.text
 
 
 def test_a_next_meeting_without_date_shows_only_the_note(client, demo):
@@ -355,7 +369,9 @@ def test_meeting_page_shows_place_networks_hosts_participants_and_topics(client,
     assert "/staedte/weisswasser-ol/" in aside.links()
     assert "/netzwerke/engagierte-staedte-sachsen/" in aside.links()
     assert "Prof. Dr. Christoph Scholz" in aside.text and "Torsten Pötzsch" in aside.text
-    topics = aside.find_all("ul")[-1].find_all("li")
+    assert "Themen" not in aside.text  # the published report tells them
+    MeetingReport.objects.filter(meeting__slug=WEISSWASSER).update(status=ReportStatus.DRAFT)
+    topics = page(client.get(f"/treffen/{WEISSWASSER}/")).section("eckdaten").find_all("ul")[-1].find_all("li")
     assert len(topics) == 8
 
 
@@ -381,7 +397,7 @@ def test_an_unpublished_report_is_not_shown(client, demo):
     assert page(response).find("section", class_="report") is None
     assert "ES-Würfel" not in html and "Kontaktdaten der Engagierten Städte" not in html
     assert "In Weißwasser/O.L. haben die sächsischen" not in html  # not even in the meta description
-    assert "Zu diesem Treffen ist noch kein Bericht veröffentlicht." in page(response).one("main").text
+    assert "Zu diesem Treffen ist noch kein Bericht bekannt." in page(response).one("main").text
 
 
 def test_an_unpublished_report_gets_no_badge_in_the_meeting_list(client, demo):
