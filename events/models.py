@@ -72,7 +72,9 @@ class MeetingQuerySet(SearchableQuerySet):
         networks that starts within the period named (the day, the month …), the earliest if several."""
         networks = [network.pk for network in meeting.networks.all()]
         return (
-            self.filter(networks__in=networks, starts_on__range=(period_start(on, precision), period_end(on, precision)))
+            self.filter(
+                networks__in=networks, starts_on__range=(period_start(on, precision), period_end(on, precision))
+            )
             .exclude(pk=meeting.pk)
             .order_by("starts_on", "pk")
             .first()
