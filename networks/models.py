@@ -523,7 +523,7 @@ class StatePartnership(models.Model):
 
 class CommitmentSide(models.TextChoices):
     NETWORK = "network", "Das Netzwerk „Engagierte Stadt“"
-    STATE = "state", "Das Land"
+    STATE = "state", "Die Länderpartner"
 
 
 class PartnershipCommitment(models.Model):

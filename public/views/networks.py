@@ -19,7 +19,7 @@ from core.maps import render_germany_map
 from core.models import Source
 from core.subqueries import row_count
 from events.models import Meeting, MeetingReport
-from networks.models import Campaign, Membership, Network, SeatTerm, StatedCount, SubGroup
+from networks.models import Campaign, Membership, MembershipRole, Network, SeatTerm, StatedCount, SubGroup
 from public.filters.networks import MatrixFilterSet, NetworkFilterSet
 
 NETWORKS_PER_PAGE = 30
@@ -111,6 +111,22 @@ def network_export(request, fmt):
     )
 
 
+def shared_details(members: list[Membership]) -> dict:
+    """What every listed member has in common (state, date of joining, role): the page says it once
+    above the list instead of on each of its lines."""
+    if len(members) < 2:
+        return {}
+    first = members[0]
+    shared = {}
+    if len({member.city.state_id for member in members}) == 1:
+        shared["state"] = first.city.state
+    if first.since_display and len({member.since_display for member in members}) == 1:
+        shared["since"] = first.since_display
+    if first.role != MembershipRole.MEMBER and len({member.role for member in members}) == 1:
+        shared["role"] = first.get_role_display()
+    return shared
+
+
 def network_detail(request, slug):
     network = get_object_or_404(
         Network.objects.with_member_count()
@@ -156,6 +172,7 @@ def network_detail(request, slug):
     context = {
         "network": network,
         "members": members,
+        "shared": shared_details(members),
         "more_members": network.member_count - len(members),
         "meetings": meetings,
         "meeting_count": meeting_count,

@@ -159,8 +159,20 @@ def test_network_page_lists_its_member_towns_with_since_and_role(client, demo):
     assert response.status_code == 200
     assert len(members(response)) == 9
     assert "/staedte/dessau-rosslau/" in members(response) and "/staedte/aken-elbe/" not in members(response)
-    assert "Dessau-Roßlau Sachsen-Anhalt · seit März 2025 Gründungsmitglied" in section.text
-    assert "9 Mitgliedsstädte in Sachsen-Anhalt." in page(response).one("p", class_="lead").text
+    # All nine share state, date and role: said once above the list, not nine times.
+    assert section.one("p", class_="shared-details").text == (
+        "Alle Städte: Sachsen-Anhalt · seit März 2025 · Gründungsmitglied"
+    )
+    assert section.text.count("Gründungsmitglied") == 1 and section.text.count("seit März 2025") == 1
+
+
+def test_members_that_differ_keep_their_own_details(client, demo):
+    section = page(client.get("/netzwerke/tandem-wittenberg-radebeul-cottbus/")).section("mitglieder")
+    items = {li.find("strong").text: li.text for li in section.find_all("li")}
+
+    assert section.find("p", class_="shared-details") is None
+    assert "Sachsen" in items["Radebeul"] and "Brandenburg" in items["Cottbus"]
+    assert "Sachsen-Anhalt" in items["Wittenberg (Lutherstadt)"]
 
 
 def test_a_former_member_leaves_the_network_page(client, demo):
