@@ -140,7 +140,10 @@ def test_state_page_lists_the_commitments_of_both_sides(client, demo):
     headings = [h3.text for h3 in section.find_all("h3")]
     lists = section.find_all("ul")
 
-    assert headings == ["Das Netzwerk „Engagierte Stadt“ …", "Die Länderpartner …"]  # "… stärken die Selbstorganisation"
+    assert headings == [
+        "Das Netzwerk „Engagierte Stadt“ …",
+        "Die Länderpartner …",
+    ]  # "… stärken die Selbstorganisation"
     network_side = [li.text for li in lists[0].find_all("li")]
     state_side = [li.text for li in lists[1].find_all("li")]
     assert len(network_side) == COMMITMENTS_OF_THE_NETWORK and len(state_side) == COMMITMENTS_OF_THE_STATE
