@@ -8,6 +8,7 @@ may restore, and refuses saves over a stale copy (optimistic locking).
 
 from django.apps import apps
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import router, transaction
@@ -114,6 +115,24 @@ class DirectoryAdmin(ScopedPermissionsMixin, TrashMixin, ReadableHistoryMixin, S
 
     def get_fieldsets(self, request, obj=None):
         return self.with_version_field(super().get_fieldsets(request, obj), obj)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        # The ✕ beside a chosen organisation or person deletes that entry everywhere, where a
+        # volunteer expects "clear this field": only the office is offered it.
+        widget = getattr(formfield, "widget", None)
+        if isinstance(widget, RelatedFieldWidgetWrapper) and not permissions.is_office(request.user):
+            widget.can_delete_related = False
+        return formfield
+
+    def save_model(self, request, obj, form, change):
+        # A save that changes nothing adds no version to the history.
+        if change and not form.has_changed():
+            obj.skip_history_when_saving = True
+        try:
+            super().save_model(request, obj, form, change)
+        finally:
+            obj.__dict__.pop("skip_history_when_saving", None)
 
     def with_version_field(self, fieldsets, obj):
         """Adds the hidden version field to the first fieldset of a versioned object's change form."""

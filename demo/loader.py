@@ -57,6 +57,9 @@ GAZETTEER_FIELDS = ("latitude", "longitude", "population")
 
 COORDINATE_STEP = Decimal("0.00001")
 
+# What the change history says of the entries this loader writes (it runs without a signed-in user).
+LOADER_CHANGE_REASON = "Datendateien geladen (manage.py load_demo)"
+
 # Sections in the order they are loaded; the keys of the summary dict.
 SECTIONS = (
     "sources",
@@ -650,7 +653,9 @@ class _Loader:
             if attribute is None:
                 continue
             history = getattr(model, attribute)
-            entries = history.bulk_history_create(objs, update=update, default_date=now)
+            entries = history.bulk_history_create(
+                objs, update=update, default_date=now, default_change_reason=LOADER_CHANGE_REASON
+            )
             self.write_link_history(history.model, entries, objs)
 
     @staticmethod

@@ -83,6 +83,11 @@ class MeetingForm(VersionedFormMixin, forms.ModelForm):
         networks.required = True
         networks.error_messages["required"] = "Bitte wählen Sie mindestens ein Netzwerk, das zu dem Treffen einlädt."
         networks.help_text = "Nur Netzwerke, für die Sie sprechen."
+        if self.instance.pk is None and not self.is_bound:
+            # A spokesperson of a single network need not tick it for every new meeting.
+            offered = list(networks.queryset[:2])
+            if len(offered) == 1:
+                self.initial.setdefault("networks", offered)
         place = self.fields["place_city"]
         place.queryset = permissions.choices(
             user, Meeting, "place_city", City.objects.select_related("state").order_by("name")

@@ -466,3 +466,21 @@ def test_view_on_site(admin_client, objects):
     assert response["Location"].endswith(city.get_absolute_url())
     change_page = admin_client.get(admin_url(Meeting, "change", objects["meeting"].pk)).content.decode()
     assert "Auf der Website anzeigen" in change_page
+
+
+def test_only_the_office_is_offered_to_delete_a_chosen_organisation_from_a_form(client, demo_users):
+    stendal = City.objects.get(slug="stendal")
+    url = admin_url(City, "change", stendal.pk)
+
+    client.force_login(demo_users["koordination-stendal"])
+    assert "delete-related" not in client.get(url).content.decode()
+    client.force_login(demo_users["programmbuero"])
+    assert "delete-related" in client.get(url).content.decode()
+
+
+def test_the_start_page_names_the_login_protection_in_plain_german(client, demo_users):
+    client.force_login(demo_users["programmbuero"])
+    index = client.get(reverse("admin:index")).content.decode()
+
+    assert "Schutz vor Passwort-Raten" in index
+    assert "Zugriffslog" not in index and ">Axes<" not in index

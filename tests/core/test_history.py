@@ -232,3 +232,23 @@ def test_restoring_a_meeting_version_brings_back_its_towns(demo_users):
 
     assert response.status_code == 302, page(response).text
     assert set(meeting.participating_cities.values_list("pk", flat=True)) == towns
+
+
+def test_a_save_that_changes_nothing_adds_no_version(demo_users):
+    office = signed_in(demo_users["programmbuero"])
+    city = City.objects.get(slug=STENDAL)
+    before = city.history.count()
+
+    edit_stendal(office)
+
+    assert city.history.count() == before
+
+
+def test_entries_written_by_the_loader_say_so_instead_of_an_unknown_user(demo_users):
+    office = signed_in(demo_users["programmbuero"])
+    city = City.objects.get(slug=STENDAL)
+
+    listing = page(office.get(history_url(city))).one("main").text
+
+    assert "(unbekannt)" not in listing
+    assert "System: Datendateien geladen (manage.py load_demo)" in listing

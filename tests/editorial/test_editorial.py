@@ -488,3 +488,21 @@ def test_a_spokesperson_is_not_asked_to_record_other_networks_meetings(client, d
 
     section = body.find("section", **{"aria-labelledby": "nachtragen"})
     assert section is None or "netzwerktreffen-sachsen-2025-q4" not in " ".join(section.links())
+
+
+def test_a_new_meeting_of_a_spokesperson_with_one_network_has_it_ticked(client, demo_users):
+    login(client, demo_users, "sprecherin-sachsen-anhalt")
+    form = page(client.get(reverse("editorial:meeting_new"))).one("form", class_="editorial-form")
+    boxes = [box for box in form.find_all("input", type="checkbox") if box.get("name") == "networks"]
+
+    assert len(boxes) == 1  # she speaks for one network only
+    assert "checked" in boxes[0].attrs
+    assert boxes[0].get("value") == str(Network.objects.get(slug=SACHSEN_ANHALT).pk)
+
+
+def test_editing_a_published_report_says_that_saving_publishes_at_once(client, demo_users):
+    login(client, demo_users, "sprecherin-sachsen-anhalt")
+    root = page(client.get(f"/redaktion/treffen/{OWN}/bericht/"))
+
+    assert "Gespeicherte Änderungen erscheinen sofort" in root.one("main").text
+    assert root.find("button", value="save").text == "Änderungen speichern und sofort veröffentlichen"
