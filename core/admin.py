@@ -67,6 +67,27 @@ class ScopedPermissionsMixin:
         }
 
 
+# Columns that change with every save and say nothing about the entry.
+BOOKKEEPING_FIELDS = frozenset({"version", "modified_at", "search_text"})
+
+
+def _same_as_stored(obj) -> bool:
+    stored = type(obj)._base_manager.filter(pk=obj.pk).first()
+    if stored is None:
+        return False
+    return all(
+        getattr(stored, field.attname) == getattr(obj, field.attname)
+        for field in obj._meta.concrete_fields
+        if field.attname not in BOOKKEEPING_FIELDS
+    )
+
+
+def _changes_links(form) -> bool:
+    """Whether the form changes a many-to-many field (stored beside the row, recorded with it)."""
+    links = {field.name for field in form.instance._meta.many_to_many}
+    return any(name in links for name in form.changed_data)
+
+
 class DirectoryAdmin(ScopedPermissionsMixin, TrashMixin, ReadableHistoryMixin, SimpleHistoryAdmin):
     # --- what the user may see and do
 
@@ -126,8 +147,9 @@ class DirectoryAdmin(ScopedPermissionsMixin, TrashMixin, ReadableHistoryMixin, S
         return formfield
 
     def save_model(self, request, obj, form, change):
-        # A save that changes nothing adds no version to the history.
-        if change and not form.has_changed():
+        # A save that changes nothing adds no version to the history (restoring an earlier
+        # version changes the row, so it is compared with what is stored, not with the form).
+        if change and not _changes_links(form) and _same_as_stored(obj):
             obj.skip_history_when_saving = True
         try:
             super().save_model(request, obj, form, change)

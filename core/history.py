@@ -11,14 +11,17 @@ in its inlines (memberships, seats, reports ...).
 from __future__ import annotations
 
 import copy
+import re
+from difflib import SequenceMatcher
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import router, transaction
 from django.db.models import ForeignKey, ManyToManyField
 from django.http import HttpResponseRedirect
-from django.utils.html import conditional_escape
-from simple_history.template_utils import HistoricalRecordContextHelper, ObjDiffDisplay
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from simple_history.template_utils import HistoricalRecordContextHelper, ObjDiffDisplay, conditional_str
 from simple_history.utils import get_m2m_reverse_field_name
 
 from core.locking import StaleEditError, display_value, stale_message
@@ -27,6 +30,36 @@ from core.locking import StaleEditError, display_value, stale_message
 class GermanDiffDisplay(ObjDiffDisplay):
     def shortened_str(self, prefix: str, num_skipped_chars: int, suffix: str) -> str:
         return f"{prefix} […{num_skipped_chars} Zeichen…] {suffix}"
+
+
+# Words of unchanged text kept on each side of a change; longer unchanged runs are shortened between.
+CONTEXT_WORDS = 8
+
+
+def word_diff(old: str, new: str) -> tuple[SafeString, SafeString]:
+    """Both texts with the words that changed marked, <del> in the old and <ins> in the new;
+    unchanged runs longer than a few words are shortened to their first and last words."""
+    before, after = re.split(r"(\s+)", old), re.split(r"(\s+)", new)
+    old_parts, new_parts = [], []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(a=before, b=after, autojunk=False).get_opcodes():
+        if tag == "equal":
+            same = _context("".join(before[i1:i2]))
+            old_parts.append(same)
+            new_parts.append(same)
+            continue
+        if i2 > i1:
+            old_parts.append(format_html("<del>{}</del>", "".join(before[i1:i2])))
+        if j2 > j1:
+            new_parts.append(format_html("<ins>{}</ins>", "".join(after[j1:j2])))
+    # Every part is escaped above (format_html, conditional_escape).
+    return mark_safe("".join(old_parts)), mark_safe("".join(new_parts))
+
+
+def _context(text: str) -> str:
+    words = text.split(" ")
+    if len(words) <= 2 * CONTEXT_WORDS + 1:
+        return conditional_escape(text)
+    return format_html("{} […] {}", " ".join(words[:CONTEXT_WORDS]), " ".join(words[-CONTEXT_WORDS:]))
 
 
 class ReadableRecordHelper(HistoricalRecordContextHelper):
@@ -45,6 +78,12 @@ class ReadableRecordHelper(HistoricalRecordContextHelper):
 
     def get_obj_diff_display(self):
         return GermanDiffDisplay(max_length=self.max_displayed_delta_change_chars)
+
+    def stringify_delta_change_values(self, change, old, new):
+        """Texts show the words that changed; lists (many-to-many links) keep simple-history's display."""
+        if isinstance(old, list) or isinstance(new, list):
+            return super().stringify_delta_change_values(change, old, new)
+        return word_diff(conditional_str(old), conditional_str(new))
 
 
 def _tracked_inlines(model_admin, request, obj):

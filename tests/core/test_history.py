@@ -59,7 +59,7 @@ def test_the_history_page_shows_who_and_before_after_in_german(demo_users):
     assert "Änderungsverlauf: Hansestadt Stendal" in text
     assert "Paula Programmbüro" in text
     assert "Art: Stadt → Gemeinde" in text  # choice labels, not "town" / "municipality"
-    assert "Kurzbeschreibung:" in text and "Zeichen…]" in text  # long texts shortened
+    assert "Kurzbeschreibung:" in text and "Zeichen" not in text  # words, not a count of characters
     assert "geändert" in text and "angelegt" in text
     assert "Changes" not in text and "Change reason" not in text
     table = page(response).one("table", id="change-history")
@@ -252,3 +252,18 @@ def test_entries_written_by_the_loader_say_so_instead_of_an_unknown_user(demo_us
 
     assert "(unbekannt)" not in listing
     assert "System: Datendateien geladen (manage.py load_demo)" in listing
+
+
+def test_the_history_shows_the_words_that_changed(demo_users):
+    office = signed_in(demo_users["programmbuero"])
+    city = City.objects.get(slug=STENDAL)
+    changed = city.description.replace("Programmstart 2015", "Programmbeginn 2015", 1)
+    assert changed != city.description
+
+    edit_stendal(office, description=changed)
+    table = page(office.get(history_url(city))).one("table", id="change-history")
+    (removed,) = [node.text for node in table.find_all("del")]
+    (added,) = [node.text for node in table.find_all("ins")]
+
+    assert (removed, added) == ("Programmstart", "Programmbeginn")
+    assert "Stendal" in table.text  # the words around the change stay readable
