@@ -28,6 +28,10 @@ DATA_FILE = Path(__file__).resolve().parent / "geo" / "germany_states.json"
 VIEWBOX_HEIGHT = 1000
 PADDING = 12
 POINT_RADIUS = 11
+# A zoomed map (zoom=True) shows the points' area with this margin, at least this share of Germany's
+# height (so that one town or two neighbours do not fill the whole map), at most all of it.
+ZOOM_MARGIN = 60
+ZOOM_MIN_HEIGHT = 280
 
 LAND_FILL = "#e8efe9"
 LAND_STROKE = "#9bb5a8"
@@ -151,12 +155,31 @@ def _number(value: float) -> str:
     return text.removesuffix(".0")
 
 
+def _zoom_window(frame: _Frame, xy: list[tuple[float, float]]) -> tuple[float, float, float]:
+    """The top-left corner and the scale of the area that shows all points, in the frame's proportions."""
+    if not xy:
+        return 0.0, 0.0, 1.0
+    xs, ys = [x for x, _ in xy], [y for _, y in xy]
+    aspect = frame.width / frame.height
+    height = max(max(ys) - min(ys) + 2 * ZOOM_MARGIN, (max(xs) - min(xs) + 2 * ZOOM_MARGIN) / aspect, ZOOM_MIN_HEIGHT)
+    height = min(height, frame.height)
+    width = height * aspect
+    left = min(max((min(xs) + max(xs) - width) / 2, 0.0), frame.width - width)
+    top = min(max((min(ys) + max(ys) - height) / 2, 0.0), frame.height - height)
+    return left, top, frame.height / height
+
+
+def _number4(value: float) -> str:
+    return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
 def render_germany_map(
     points: Iterable[Any],
     *,
     highlight_states: Iterable[str] = (),
     title: str = "Karte der Engagierten Städte",
     label_id: str | None = None,
+    zoom: bool = False,
 ) -> SafeString:
     """Inline ``<svg>`` of Germany's 16 states with one linked point per town.
 
@@ -167,18 +190,30 @@ def render_germany_map(
     ``aria-labelledby``); ``label_id`` sets that title's id (default: derived from the title, so the output is stable and several
     maps can share a page). Points outside the map's frame are left out. Each point is an SVG
     ``<a href>`` (focusable with the keyboard) whose ``<title>`` is the town's name.
+
+    ``zoom=True`` shows only the area of the points (with a margin, never less than
+    ``ZOOM_MIN_HEIGHT`` units of Germany's 1,000): the states are scaled up, the points keep their
+    size, so towns close together move apart instead of hiding each other.
     """
     frame, state_paths = _map_geometry()
+    located = []
+    for point in points:
+        lat, lon = _coordinate(_field(point, "latitude")), _coordinate(_field(point, "longitude"))
+        if lat is not None and lon is not None:
+            located.append((point, *frame.project(lon, lat)))
+    x0, y0, scale = _zoom_window(frame, [(x, y) for _, x, y in located]) if zoom else (0.0, 0.0, 1.0)
     highlighted = {str(code).upper() for code in highlight_states}
     label_id = label_id or f"map-title-{hashlib.blake2s(title.encode(), digest_size=4).hexdigest()}"
 
     label = escape(label_id)
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="map" viewBox="0 0 {frame.width} {frame.height}"'
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="map{" is-zoomed" if scale != 1 else ""}"'
+        + f' viewBox="0 0 {frame.width} {frame.height}"'
         + f' width="100%" role="group" aria-labelledby="{label}">',
         f'<title id="{label}">{escape(title)}</title>',
         f'<g class="map-states" aria-hidden="true" fill="{LAND_FILL}" stroke="{LAND_STROKE}"'
-        + ' stroke-width="1" stroke-linejoin="round" fill-rule="evenodd">',
+        + ' stroke-width="1" stroke-linejoin="round" fill-rule="evenodd"'
+        + (f' transform="scale({_number4(scale)}) translate({_number(-x0)} {_number(-y0)})">' if scale != 1 else ">"),
     ]
     # Highlighted states last, so that their outline is drawn above their neighbours'.
     for code, name, data in sorted(state_paths, key=lambda item: item[0] in highlighted):
@@ -187,11 +222,8 @@ def render_germany_map(
     out.append("</g>")
 
     out.append(f'<g class="map-points" fill="{POINT_FILL}" stroke="{POINT_STROKE}" stroke-width="2">')
-    for point in points:
-        lat, lon = _coordinate(_field(point, "latitude")), _coordinate(_field(point, "longitude"))
-        if lat is None or lon is None:
-            continue
-        x, y = frame.project(lon, lat)
+    for point, x, y in located:
+        x, y = (x - x0) * scale, (y - y0) * scale
         if not (0 <= x <= frame.width and 0 <= y <= frame.height):
             continue
         name = escape(_field(point, "name") or "")

@@ -19,7 +19,7 @@ from core.maps import render_germany_map
 from core.models import Source
 from core.subqueries import row_count
 from events.models import Meeting, MeetingReport
-from networks.models import Campaign, Membership, MembershipRole, Network, SeatTerm, StatedCount, SubGroup
+from networks.models import Campaign, Membership, MembershipRole, Network, NetworkKind, SeatTerm, StatedCount, SubGroup
 from public.filters.networks import MatrixFilterSet, NetworkFilterSet
 
 NETWORKS_PER_PAGE = 30
@@ -179,10 +179,15 @@ def network_detail(request, slug):
         "reports": reports,
         "report_count": report_count,
         "jsonld": seo.network_jsonld(request, network, members),
+        # A Landesnetzwerk covers its state: it is shaded. A regional network, a tandem or a
+        # thematic network spans parts of states: the map zooms to its towns instead.
         "map": render_germany_map(
             points,
-            highlight_states=[state.code for state in network.states.all()],
+            highlight_states=[state.code for state in network.states.all()]
+            if network.kind == NetworkKind.STATE
+            else (),
             title=f"Mitgliedsstädte von {network.name}",
+            zoom=network.kind != NetworkKind.FEDERAL,
         ),
         "map_clustered": points.clustered,
         "stated_counts": stated_counts,

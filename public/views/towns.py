@@ -39,9 +39,10 @@ def city_list(request):
     filterset = city_filterset(request)
     cities = filterset.qs
     part = fragment_part(request)
+    chips = filter_chips(filterset) if filterset.is_bound else []
     if part == "karte":
         # The map of an htmx result list comes in a request of its own, so the results stay small.
-        return render(request, "cities/city_list.html#map", map_context(cities))
+        return render(request, "cities/city_list.html#map", map_context(cities, zoom=bool(chips)))
     picker = network_picker(filterset, kinds_field="art")
     if part == "netzwerke":
         return render(request, "networks/network_picker.html#choices", {"picker": picker})
@@ -53,21 +54,23 @@ def city_list(request):
         "filter": filterset,
         "picker": picker,
         "page": page,
-        "chips": filter_chips(filterset) if filterset.is_bound else [],
+        "chips": chips,
         "lazy_map": part is not None,
         "nav": "cities",
     }
     if part is None:
-        context.update(map_context(cities))
+        context.update(map_context(cities, zoom=bool(chips)))
         context.update(programme_figure())
     return render_list(request, "cities/city_list.html", context)
 
 
-def map_context(cities) -> dict:
+def map_context(cities, *, zoom: bool) -> dict:
+    """The map of the found towns; with filters it shows only the area where they lie."""
     points = cities.map_points()
     return {
-        "map": render_germany_map(points, title="Karte der gefundenen Engagierten Städte"),
+        "map": render_germany_map(points, title="Karte der gefundenen Engagierten Städte", zoom=zoom),
         "map_clustered": points.clustered,
+        "map_zoomed": zoom,
     }
 
 
@@ -239,7 +242,9 @@ def state_detail(request, slug):
         "listed_count": listed_count,
         "networks": networks,
         "network_count": network_count,
-        "map": render_germany_map(points, highlight_states=[state.code], title=f"Engagierte Städte in {state}"),
+        "map": render_germany_map(
+            points, highlight_states=[state.code], title=f"Engagierte Städte in {state}", zoom=True
+        ),
         "map_clustered": points.clustered,
         "sources": Source.objects.footnotes(partnership)
         if (partnership := getattr(state, "partnership", None))

@@ -1,6 +1,7 @@
 """The server-rendered SVG map of Germany (core/maps.py); no database needed."""
 
 import itertools
+import math
 import re
 import xml.etree.ElementTree as ET
 from decimal import Decimal
@@ -205,3 +206,30 @@ def test_no_inline_styles_or_scripts_and_compact_output():
 
 def test_state_data_is_loaded_once():
     assert load_states() is load_states()
+
+
+HEIDELBERG = {"name": "Heidelberg", "url": "/staedte/heidelberg/", "latitude": 49.40768, "longitude": 8.69079}
+WEINHEIM = {"name": "Weinheim", "url": "/staedte/weinheim/", "latitude": 49.54887, "longitude": 8.66697}
+
+
+def centres(svg: str) -> list[tuple[float, float]]:
+    return [(float(c.get("cx")), float(c.get("cy"))) for c in parse(svg).iter(f"{SVG}circle")]
+
+
+def test_a_zoomed_map_moves_neighbouring_towns_apart_and_keeps_their_size():
+    whole = centres(render_germany_map([HEIDELBERG, WEINHEIM]))
+    zoomed_svg = render_germany_map([HEIDELBERG, WEINHEIM], zoom=True)
+    zoomed = centres(zoomed_svg)
+
+    assert math.dist(*zoomed) > 3 * math.dist(*whole)  # 16 km apart: they no longer overlap
+    assert math.dist(*zoomed) > 2 * 11  # two radii: both points are seen
+    assert {c.get("r") for c in parse(zoomed_svg).iter(f"{SVG}circle")} == {"11"}
+    states = parse(zoomed_svg).find(f"{SVG}g[@class='map-states']")
+    assert states.get("transform").startswith("scale(")
+    view_width, view_height = map(float, parse(zoomed_svg).get("viewBox").split()[2:])
+    assert all(0 <= x <= view_width and 0 <= y <= view_height for x, y in zoomed)
+
+
+def test_a_map_without_zoom_or_points_is_not_transformed():
+    assert parse(render_germany_map([HEIDELBERG])).find(f"{SVG}g[@class='map-states']").get("transform") is None
+    assert parse(render_germany_map([], zoom=True)).find(f"{SVG}g[@class='map-states']").get("transform") is None

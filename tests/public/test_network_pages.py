@@ -403,3 +403,11 @@ def test_the_federal_network_page_stays_small_however_many_towns_it_has(client, 
     assert len(members(response)) == 50 + 1
     assert page(response).section("karte").one("svg").find_all("circle", class_="is-cluster")
     assert len(gzip.compress(response.content)) < 20_000
+
+
+def test_a_regional_network_across_state_borders_shades_no_state_and_zooms_to_its_towns(client, demo):
+    svg = page(client.get("/netzwerke/regionalnetzwerk-metropolregion-rhein-neckar/")).section("karte").one("svg")
+
+    assert svg.find_all("path", class_="is-highlighted") == []
+    assert svg.one("g", class_="map-states").get("transform", "").startswith("scale(")
+    assert len(svg.find_all("a", class_="map-link")) == 7

@@ -862,3 +862,12 @@ def test_an_htmx_answer_updates_the_filter_count_out_of_band(client, demo):
     assert count.get("hx-swap-oob") == "true"
     assert count.text == "(1)"
     assert page(client.get(URL + "?land=hessen")).one("span", id="filter-count").get("hx-swap-oob") is None
+
+
+def test_a_filtered_map_zooms_to_the_found_towns_and_the_whole_list_shows_germany(client, demo):
+    filtered = page(client.get(URL + "?land=hessen")).one("div", class_="map-box")
+    whole = page(client.get(URL)).one("div", class_="map-box")
+
+    assert filtered.one("g", class_="map-states").get("transform", "").startswith("scale(")
+    assert "Ausschnitt" in filtered.one("p", class_="hint").text
+    assert whole.one("g", class_="map-states").get("transform") is None
