@@ -20,6 +20,10 @@ PAGES = {
     "treffen-bericht": "/treffen/netzwerktreffen-sachsen-weisswasser-2025/",
     "mitgliedschaften": "/mitgliedschaften/",
     "suche": "/suche/?q=stadt",
+    "suche-tippfehler": "/suche/?q=Witenberg",
+    "zahlen": "/zahlen/",
+    "mitmachen": "/mitmachen/",
+    "impressum": "/impressum/",
     "nicht-gefunden": "/gibt-es-nicht/",
 }
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
@@ -84,3 +88,14 @@ def test_on_a_phone_every_state_shows_its_partnership(page, site):
 
     expect(bavaria.get_by_text("Länderpartner", exact=False).first).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_the_phone_directory_with_its_filters_open_has_no_accessibility_violations(browser, site):
+    context = browser.new_context(viewport={"width": 360, "height": 800})
+    page = context.new_page()
+    page.goto(f"{site}/staedte/?land=hessen")
+    page.locator("label.filter-toggle-button").click()
+
+    results = Axe().run(page)
+    context.close()
+    assert results.violations_count == 0, results.generate_report()
