@@ -650,3 +650,14 @@ def test_the_data_files_are_read_as_one_and_a_key_defined_twice_is_refused(tmp_p
     second.write_text('[sources.eins]\ntitle = "Noch einmal"\n', encoding="utf-8")
     with pytest.raises(DemoDataError, match="defined twice"):
         read_data([first, second])
+
+
+def test_the_landesnetzwerk_baden_wuerttemberg_was_founded_in_july_2025_in_freiburg(loaded):
+    network = Network.objects.get(slug="landesnetzwerk-engagierte-stadt-baden-wuerttemberg")
+
+    assert network.kind == NetworkKind.STATE
+    assert (network.started_on, network.started_precision) == (datetime.date(2025, 7, 1), "month")
+    assert network.started_display == "Juli 2025"
+    assert "Freiburg" in network.description
+    assert network.declared_member_count == 13
+    assert Source.objects.citing(network).filter(url__contains="mrn-news").exists()
