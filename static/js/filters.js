@@ -31,3 +31,18 @@ document.addEventListener("htmx:afterSwap", (event) => {
 document.addEventListener("change", (event) => {
   if (event.target.id === "id_netzwerk_suche" || event.target.id === "id_q") event.stopPropagation();
 }, true);
+
+// On phones and narrow windows the town map stands above the list, folded to its summary line
+// ("Karte"), so the results come first; it stays open or folded as the visitor last chose, also
+// when htmx brings a new list and map. Without JavaScript it is simply open.
+const narrow = window.matchMedia("(max-width: 74.99rem)");
+let mapWanted = false;
+document.addEventListener("toggle", (event) => {
+  if (event.target.matches && event.target.matches("details[data-fold-on-phone]")) mapWanted = event.target.open;
+}, true);
+function foldMaps(root) {
+  if (!narrow.matches) return;
+  for (const box of root.querySelectorAll("details[data-fold-on-phone]")) box.open = mapWanted;
+}
+foldMaps(document);
+document.addEventListener("htmx:load", (event) => foldMaps(event.detail.elt.parentElement || document));

@@ -198,3 +198,24 @@ def test_without_javascript_back_shows_boxes_that_match_the_list(browser, site):
     assert page.locator("#staedte-filter").get_attribute("autocomplete") == "off"
     expect(page.get_by_label("Sachsen-Anhalt", exact=True)).not_to_be_checked()
     context.close()
+
+
+def test_on_a_phone_the_map_waits_folded_above_the_list(browser, site):
+    context = browser.new_context(viewport={"width": 360, "height": 800})
+    page = context.new_page()
+    page.goto(f"{site}/staedte/?land=sachsen-anhalt")
+    summary = page.locator(".map-box > summary")
+
+    expect(summary).to_be_visible()
+    expect(page.locator(".map-box svg")).to_be_hidden()
+    assert summary.bounding_box()["y"] < page.locator(".city-card").first.bounding_box()["y"]
+    summary.click()
+    expect(page.locator(".map-box svg")).to_be_visible()
+    context.close()
+
+
+def test_on_a_wide_screen_the_map_is_open_beside_the_list(page, site):
+    page.goto(f"{site}/staedte/?land=sachsen-anhalt")
+
+    expect(page.locator(".map-box svg")).to_be_visible()
+    expect(page.locator(".map-box > summary")).to_be_hidden()

@@ -691,7 +691,7 @@ def test_an_htmx_result_list_fetches_its_map_separately(client, demo):
     fragment = page(client.get(URL + "?land=sachsen-anhalt", headers=HX))
 
     assert fragment.find("svg") is None
-    placeholder = fragment.one("div", class_="map-box")
+    placeholder = fragment.one(class_="map-box")
     assert placeholder.get("hx-get") == "?land=sachsen-anhalt&teil=karte"
     assert placeholder.get("hx-trigger") == "load"
 
@@ -704,7 +704,7 @@ def test_an_htmx_result_list_fetches_its_map_separately(client, demo):
 def test_a_full_page_has_its_map_inline(client, demo):
     root = page(client.get(URL + "?land=sachsen-anhalt"))
 
-    assert len(root.one("div", class_="map-box").one("svg").find_all("a", class_="map-link")) == len(SACHSEN_ANHALT) - 1
+    assert len(root.one(class_="map-box").one("svg").find_all("a", class_="map-link")) == len(SACHSEN_ANHALT) - 1
 
 
 def test_without_htmx_the_part_parameter_is_ignored(client, demo):
@@ -732,7 +732,7 @@ def test_above_a_hundred_towns_the_map_gathers_nearby_towns_into_one_dot(client,
     for point in points:
         if point["url"] is None:
             assert point["name"].endswith("Engagierte Städte in dieser Gegend") and "is-cluster" in point["css_class"]
-    svg = page(client.get(URL)).one("div", class_="map-box")
+    svg = page(client.get(URL)).one(class_="map-box")
     assert "Ein größerer Punkt fasst mehrere Städte einer Gegend zusammen" in svg.text
     assert len(svg.find_all("circle")) == len(points) < towns.count()
 
@@ -821,7 +821,7 @@ def test_towns_that_left_are_not_listed_as_members(client, zwickau_left):
     # The address without any parameter, too: its count and its map leave Zwickau out.
     root = page(client.get(URL))
     assert result_count(client.get(URL)) == f"{len(ALL_TOWNS) - 1} Engagierte Städte"
-    assert "/staedte/zwickau/" not in root.one("div", class_="map-box").links()
+    assert "/staedte/zwickau/" not in root.one(class_="map-box").links()
 
 
 def test_towns_that_left_stay_findable_as_former_members(client, zwickau_left):
@@ -865,8 +865,8 @@ def test_an_htmx_answer_updates_the_filter_count_out_of_band(client, demo):
 
 
 def test_a_filtered_map_zooms_to_the_found_towns_and_the_whole_list_shows_germany(client, demo):
-    filtered = page(client.get(URL + "?land=hessen")).one("div", class_="map-box")
-    whole = page(client.get(URL)).one("div", class_="map-box")
+    filtered = page(client.get(URL + "?land=hessen")).one(class_="map-box")
+    whole = page(client.get(URL)).one(class_="map-box")
 
     assert filtered.one("g", class_="map-states").get("transform", "").startswith("scale(")
     assert "Ausschnitt" in filtered.one("p", class_="hint").text
