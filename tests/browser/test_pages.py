@@ -1,5 +1,6 @@
 """Every page type in a real browser: accessible (axe-core), self-contained, and fit for a phone."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -99,3 +100,23 @@ def test_the_phone_directory_with_its_filters_open_has_no_accessibility_violatio
     results = Axe().run(page)
     context.close()
     assert results.violations_count == 0, results.generate_report()
+
+
+def test_the_header_search_finds_a_misspelt_town(page, site):
+    page.goto(f"{site}/netzwerke/")
+    page.get_by_role("search", name="Im Verzeichnis suchen").get_by_label("Suchbegriff").fill("Witenberg")
+    page.get_by_role("search", name="Im Verzeichnis suchen").get_by_role("button", name="Suchen").click()
+
+    expect(page).to_have_url(re.compile(r"/suche/\?q=Witenberg$"))
+    page.get_by_role("link", name="Wittenberg (Lutherstadt)").click()
+    expect(page.locator("h1")).to_have_text("Lutherstadt Wittenberg")
+
+
+def test_the_header_navigation_keeps_to_one_line_on_a_phone(browser, site):
+    context = browser.new_context(viewport={"width": 360, "height": 800})
+    page = context.new_page()
+    page.goto(f"{site}/staedte/")
+    tops = {round(box["y"]) for box in (link.bounding_box() for link in page.locator(".main-nav a").all())}
+
+    context.close()
+    assert len(tops) == 1

@@ -871,3 +871,20 @@ def test_a_filtered_map_zooms_to_the_found_towns_and_the_whole_list_shows_german
     assert filtered.one("g", class_="map-states").get("transform", "").startswith("scale(")
     assert "Ausschnitt" in filtered.one("p", class_="hint").text
     assert whole.one("g", class_="map-states").get("transform") is None
+
+
+def test_an_empty_result_offers_no_downloads(client, demo):
+    root = page(client.get(URL + "?q=gibtesnicht"))
+
+    assert root.find("a", href="/staedte/export.csv?q=gibtesnicht") is None
+    assert "export.json" not in " ".join(root.one("div", id="results").links())
+    assert "/staedte/export.csv?land=hessen" in page(client.get(URL + "?land=hessen")).one("div", id="results").links()
+
+
+def test_the_name_order_is_offered_once(client, demo):
+    select = page(client.get(URL)).one("select", id="id_sortierung")
+    labels = [option.text for option in select.find_all("option")]
+
+    assert labels[0] == "Name (A–Z)" and labels.count("Name (A–Z)") == 1
+    assert "Name (Z–A)" in labels and "Einwohnerzahl (größte zuerst)" in labels
+    assert listed(client, "?sortierung=name") == listed(client)  # old links with the spelt-out order still work
