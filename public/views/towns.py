@@ -3,7 +3,7 @@ from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from cities.models import City, Person, State
+from cities.models import City, CityKind, Person, State
 from core import seo
 from core.exports import Column, bad_filter_response, export_response, sources_column, with_sources
 from core.listing import capped, filter_chips, fragment_part, paginate, render_list, vary_on_htmx
@@ -47,6 +47,8 @@ def city_list(request):
     if part == "netzwerke":
         return render(request, "networks/network_picker.html#choices", {"picker": picker})
     page = paginate(request, cities.with_current_networks(), CITIES_PER_PAGE)
+    # Towns of the sister programme are listed, never counted as Engagierte Städte.
+    lands_found = cities.filter(kind=CityKind.LAND).count() if page.paginator.count else 0
     for city in page.object_list:
         tags = [m for m in city.current_memberships if m.network.kind != NetworkKind.FEDERAL]
         city.network_tags, city.more_networks = tags[:CARD_NETWORKS_SHOWN], len(tags) - CARD_NETWORKS_SHOWN
@@ -55,6 +57,8 @@ def city_list(request):
         "picker": picker,
         "page": page,
         "chips": chips,
+        "towns_found": page.paginator.count - lands_found,
+        "lands_found": lands_found,
         "lazy_map": part is not None,
         "nav": "cities",
     }

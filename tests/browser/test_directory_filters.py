@@ -14,17 +14,17 @@ def open_group(page, name):
 
 def test_choosing_a_state_and_a_network_updates_the_list_without_reloading(page, site):
     page.goto(f"{site}/staedte/")
-    expect(page.locator(".result-count")).to_have_text("101 Engagierte Städte")
+    expect(page.locator(".result-count")).to_have_text("100 Engagierte Städte und 1 Engagiertes Land")
     page.evaluate("window.__stillTheSamePage = true")
 
     open_group(page, "Bundesland")
     page.get_by_label("Sachsen-Anhalt", exact=True).check()
-    expect(page.locator(".result-count")).to_have_text("10 Engagierte Städte")
+    expect(page.locator(".result-count")).to_have_text("9 Engagierte Städte und 1 Engagiertes Land")
     expect(page).to_have_url(re.compile(r"land=sachsen-anhalt"))
 
     open_group(page, "Netzwerk")
     page.get_by_label("Regionalnetzwerk Anhalt", exact=True).check()
-    expect(page.locator(".result-count")).to_have_text("5 Engagierte Städte")
+    expect(page.locator(".result-count")).to_have_text("4 Engagierte Städte und 1 Engagiertes Land")
     expect(page).to_have_url(re.compile(r"land=sachsen-anhalt.*netzwerk=regionalnetzwerk-anhalt"))
     assert page.locator(".city-card h3").all_inner_texts() == [
         "Aken (Elbe)",
@@ -50,23 +50,23 @@ def test_the_back_button_restores_the_earlier_list(page, site):
     page.goto(f"{site}/staedte/")
     open_group(page, "Bundesland")
     page.get_by_label("Sachsen-Anhalt", exact=True).check()
-    expect(page.locator(".result-count")).to_have_text("10 Engagierte Städte")
+    expect(page.locator(".result-count")).to_have_text("9 Engagierte Städte und 1 Engagiertes Land")
     open_group(page, "Netzwerk")
     page.get_by_label("Regionalnetzwerk Anhalt", exact=True).check()
-    expect(page.locator(".result-count")).to_have_text("5 Engagierte Städte")
+    expect(page.locator(".result-count")).to_have_text("4 Engagierte Städte und 1 Engagiertes Land")
 
     page.go_back()
     expect(page).to_have_url(re.compile(r"land=sachsen-anhalt$"))
-    expect(page.locator(".result-count")).to_have_text("10 Engagierte Städte")
+    expect(page.locator(".result-count")).to_have_text("9 Engagierte Städte und 1 Engagiertes Land")
     page.go_back()
-    expect(page.locator(".result-count")).to_have_text("101 Engagierte Städte")
+    expect(page.locator(".result-count")).to_have_text("100 Engagierte Städte und 1 Engagiertes Land")
 
 
 def test_removing_a_filter_chip_updates_list_and_form(page, site):
     page.goto(f"{site}/staedte/?land=sachsen-anhalt&netzwerk=regionalnetzwerk-anhalt")
-    expect(page.locator(".result-count")).to_have_text("5 Engagierte Städte")
+    expect(page.locator(".result-count")).to_have_text("4 Engagierte Städte und 1 Engagiertes Land")
     page.locator(".chip", has_text="Regionalnetzwerk Anhalt").click()
-    expect(page.locator(".result-count")).to_have_text("10 Engagierte Städte")
+    expect(page.locator(".result-count")).to_have_text("9 Engagierte Städte und 1 Engagiertes Land")
     expect(page.get_by_label("Regionalnetzwerk Anhalt", exact=True)).not_to_be_checked()
     expect(page.get_by_label("Sachsen-Anhalt", exact=True)).to_be_checked()
 
@@ -110,11 +110,11 @@ def test_the_network_search_narrows_the_choices_and_leaves_the_results_alone(pag
     )
     expect(page.locator("#network-choices-hint")).to_contain_text("2 Netzwerke")
     # Looking for a network changes no filter: the list and the address stay as they were.
-    expect(page.locator(".result-count")).to_have_text("101 Engagierte Städte")
+    expect(page.locator(".result-count")).to_have_text("100 Engagierte Städte und 1 Engagiertes Land")
     expect(page).to_have_url(f"{site}/staedte/")
 
     page.get_by_label("Regionalnetzwerk Anhalt", exact=True).check()
-    expect(page.locator(".result-count")).to_have_text("5 Engagierte Städte")
+    expect(page.locator(".result-count")).to_have_text("4 Engagierte Städte und 1 Engagiertes Land")
     expect(page).to_have_url(re.compile(r"netzwerk=regionalnetzwerk-anhalt"))
     assert page.evaluate("window.__stillTheSamePage") is True
 
@@ -147,13 +147,13 @@ def test_on_a_phone_the_filters_wait_behind_a_button_that_counts_them(browser, s
 
     expect(button).to_have_text("Filter (1)")
     expect(page.locator("#staedte-filter")).to_be_hidden()
-    expect(page.locator(".result-count")).to_have_text("10 Engagierte Städte")
+    expect(page.locator(".result-count")).to_have_text("9 Engagierte Städte und 1 Engagiertes Land")
     assert page.locator(".result-count").bounding_box()["y"] < 900  # the list starts on the first screen
 
     button.click()
     expect(page.locator("#staedte-filter")).to_be_visible()
     page.get_by_role("button", name="Filter anwenden").click()
-    expect(page.locator(".result-count")).to_have_text("10 Engagierte Städte")
+    expect(page.locator(".result-count")).to_have_text("9 Engagierte Städte und 1 Engagiertes Land")
     context.close()
 
 
@@ -191,10 +191,10 @@ def test_without_javascript_back_shows_boxes_that_match_the_list(browser, site):
     open_group(page, "Bundesland")
     page.get_by_label("Sachsen-Anhalt", exact=True).check()
     page.get_by_role("button", name="Filter anwenden").click()
-    expect(page.locator(".result-count")).to_have_text("10 Engagierte Städte")
+    expect(page.locator(".result-count")).to_have_text("9 Engagierte Städte und 1 Engagiertes Land")
 
     page.go_back()
-    expect(page.locator(".result-count")).to_have_text("101 Engagierte Städte")
+    expect(page.locator(".result-count")).to_have_text("100 Engagierte Städte und 1 Engagiertes Land")
     assert page.locator("#staedte-filter").get_attribute("autocomplete") == "off"
     expect(page.get_by_label("Sachsen-Anhalt", exact=True)).not_to_be_checked()
     context.close()

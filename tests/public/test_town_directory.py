@@ -1,6 +1,7 @@
 """The town directory /staedte/: search, every filter, sorting, counts, chips, pagination and HTMX."""
 
 import gzip
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -104,7 +105,8 @@ def listed(client, query="", **headers) -> list[str]:
     response = client.get(URL + query, headers=headers)
     assert response.status_code == 200
     slugs = town_slugs(response)
-    total = int(result_count(response).split()[0]) if slugs else 0
+    # "9 Engagierte Städte und 1 Engagiertes Land": every number of the heading counts.
+    total = sum(int(number) for number in re.findall(r"\d+", result_count(response))) if slugs else 0
     number = 1
     while len(slugs) < total:
         number += 1
@@ -123,7 +125,7 @@ def test_directory_lives_at_a_german_address_and_lists_every_active_town(client,
 
     assert response.status_code == 200
     assert set(listed(client)) == ALL_TOWNS
-    assert result_count(response) == f"{len(ALL_TOWNS)} Engagierte Städte"
+    assert result_count(response) == f"{len(ALL_TOWNS) - 1} Engagierte Städte und 1 Engagiertes Land"
 
 
 def test_the_address_without_trailing_slash_redirects_to_the_directory(client, demo):
@@ -820,7 +822,7 @@ def test_towns_that_left_are_not_listed_as_members(client, zwickau_left):
     assert "zwickau" not in listed(client, "?land=sachsen")
     # The address without any parameter, too: its count and its map leave Zwickau out.
     root = page(client.get(URL))
-    assert result_count(client.get(URL)) == f"{len(ALL_TOWNS) - 1} Engagierte Städte"
+    assert result_count(client.get(URL)) == f"{len(ALL_TOWNS) - 2} Engagierte Städte und 1 Engagiertes Land"
     assert "/staedte/zwickau/" not in root.one(class_="map-box").links()
 
 
@@ -888,3 +890,9 @@ def test_the_name_order_is_offered_once(client, demo):
     assert labels[0] == "Name (A–Z)" and labels.count("Name (A–Z)") == 1
     assert "Name (Z–A)" in labels and "Einwohnerzahl (größte zuerst)" in labels
     assert listed(client, "?sortierung=name") == listed(client)  # old links with the spelt-out order still work
+
+
+def test_the_count_never_calls_a_town_of_the_sister_programme_an_engagierte_stadt(client, demo):
+    assert result_count(client.get(URL + "?q=aken")) == "1 Engagiertes Land"
+    assert result_count(client.get(URL + "?land=sachsen-anhalt")) == "9 Engagierte Städte und 1 Engagiertes Land"
+    assert result_count(client.get(URL + "?land=sachsen")) == "5 Engagierte Städte"
