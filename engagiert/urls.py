@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path, re_path
+from django.views.decorators.http import require_safe
 from django.views.static import serve
 
 from public import figures
@@ -28,17 +29,18 @@ def media(request, path):
     return serve(request, path, document_root=settings.MEDIA_ROOT)
 
 
+# The public site only reads: its pages answer GET and HEAD, any other method 405 (require_safe).
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("suche/", views.search, name="search"),
-    path("zahlen/", figures.figures, name="figures"),
-    path("mitmachen/", views.joining, name="joining"),
+    path("", require_safe(views.home), name="home"),
+    path("suche/", require_safe(views.search), name="search"),
+    path("zahlen/", require_safe(figures.figures), name="figures"),
+    path("mitmachen/", require_safe(views.joining), name="joining"),
     path("", include("public.urls.towns")),
     path("", include("public.urls.networks")),
     path("", include("public.urls.meetings")),
     path("redaktion/", include("editorial.urls")),
-    path("impressum/", views.impressum, name="impressum"),
-    path("datenschutz/", views.privacy, name="datenschutz"),
+    path("impressum/", require_safe(views.impressum), name="impressum"),
+    path("datenschutz/", require_safe(views.privacy), name="datenschutz"),
     # Log in and out, reset and change the password: /anmelden/, /abmelden/, /passwort-…/
     path("", include("accounts.urls")),
     path("sitemap.xml", sitemaps.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"}, name="sitemap"),

@@ -288,3 +288,29 @@ def test_control_characters_in_the_site_search_are_no_server_error(client, demo,
     response = client.get(f"/suche/?q={query}")
 
     assert response.status_code == 200
+
+
+READ_ONLY = [
+    "/",
+    "/suche/?q=stadt",
+    "/staedte/",
+    "/staedte/export.csv",
+    "/staedte/wittenberg/",
+    "/laender/",
+    "/netzwerke/",
+    "/mitgliedschaften/",
+    "/treffen/",
+    "/treffen/kalender.ics",
+    "/berichte/feed/",
+    "/mitmachen/",
+    "/impressum/",
+]
+
+
+@pytest.mark.parametrize("url", READ_ONLY)
+def test_read_only_pages_refuse_other_methods_than_get_and_head(client, demo, url):
+    for method in (client.post, client.put, client.delete):
+        response = method(url)
+        assert response.status_code == 405, (method.__name__, url)
+        assert response["Allow"] == "GET, HEAD"
+    assert client.head(url).status_code == 200
