@@ -41,6 +41,24 @@ class DirectoryUserAdmin(UserAdmin):
     def get_queryset(self, request):
         return permissions.with_roles(super().get_queryset(request))
 
+    # Only a superuser makes or changes a superuser: the office's group runs the directory,
+    # not the installation.
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly.append("is_superuser")
+        return readonly
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
     @admin.display(description="Rollen")
     def roles_display(self, obj):
         return ", ".join(permissions.role_names(obj)) or "–"

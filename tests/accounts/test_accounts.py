@@ -15,6 +15,7 @@ from django.contrib.auth import SESSION_KEY
 from django.core import mail
 from django.utils import timezone
 
+from tests.core.test_locking import admin_change_url, open_change_form, signed_in
 from tests.pages import page
 
 pytestmark = pytest.mark.django_db
@@ -476,3 +477,33 @@ def test_development_prints_mail_and_production_sends_it_by_smtp_from_the_enviro
         "use_tls": False,
         "timeout": None,
     }
+
+
+# --- superusers --------------------------------------------------------------------------------
+
+
+def test_the_office_cannot_make_itself_a_superuser(demo_users):
+    office_user = demo_users["programmbuero"]
+    assert not office_user.is_superuser
+    client = signed_in(office_user)
+    data = open_change_form(client, office_user)
+    assert "is_superuser" not in data  # shown, not editable
+    data["is_superuser"] = ["on"]
+
+    response = client.post(admin_change_url(office_user), data)
+
+    assert response.status_code == 302
+    office_user.refresh_from_db()
+    assert not office_user.is_superuser
+
+
+def test_the_office_cannot_change_or_delete_a_superuser(demo_users, django_user_model):
+    root = django_user_model.objects.create_superuser("wurzel", "wurzel@example.org", "Ein-langes-Passwort-2026")
+    client = signed_in(demo_users["programmbuero"])
+
+    form_page = client.get(admin_change_url(root)).content.decode()
+    assert 'name="username"' not in form_page  # read only
+    assert client.post(admin_change_url(root), {"username": "uebernommen"}).status_code == 403
+    assert client.post(admin_change_url(root).replace("/change/", "/delete/"), {"post": "yes"}).status_code == 403
+    root.refresh_from_db()
+    assert root.username == "wurzel"
