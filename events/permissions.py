@@ -2,7 +2,15 @@
 
 from django.db.models import Q
 
+from cities.models import Person
 from core.permissions import ALL_ACTIONS, CHANGE, SPOKESPERSON, can, everything, in_networks, owned_ids, register
+
+
+def _authors(user) -> Q:
+    """Who may be named as a report's author: the people holding (or having held) a seat in the
+    user's networks, and the user's own person; a user who speaks for no network names nobody."""
+    seat_holders = Person.objects.filter(seat_terms__seat__network__in=owned_ids(user, SPOKESPERSON))
+    return Q(pk__in=seat_holders.values("pk")) | Q(user=user)
 
 
 def _meeting_stays_own(user, meeting, m2m) -> bool:
@@ -27,7 +35,7 @@ def register_rules() -> None:
             "events.meeting.participating_cities": active,
             "events.meeting.participants": everything,
             "events.meetingreport.meeting": in_networks("networks"),
-            "events.meetingreport.author": everything,
+            "events.meetingreport.author": _authors,
         },
         ownership={
             "events.meeting": _meeting_stays_own,

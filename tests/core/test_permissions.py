@@ -8,6 +8,7 @@ exactly as it was.
 
 import pytest
 from django.forms.models import model_to_dict
+from django.test import Client
 from django.urls import reverse
 
 from cities.models import City, CityCoordinator, Organization, Person
@@ -571,3 +572,18 @@ def test_the_staff_flag_follows_the_roles_an_account_holds(demo, django_user_mod
     editing.delete()
     user.refresh_from_db()
     assert not user.is_staff
+
+
+def test_the_report_author_autocomplete_lists_only_the_speakers_of_the_users_networks(demo_users):
+    query = {"app_label": "events", "model_name": "meetingreport", "field_name": "author"}
+
+    coordinator = Client()
+    coordinator.force_login(demo_users["koordination-stendal"])
+    assert coordinator.get("/admin/autocomplete/", query).json()["results"] == []
+
+    spokesperson = Client()
+    spokesperson.force_login(demo_users["sprecherin-sachsen-anhalt"])
+    names = [row["text"] for row in spokesperson.get("/admin/autocomplete/", query).json()["results"]]
+    assert names and len(names) < Person.objects.count()
+    assert any("Kathrin Hinze" in name for name in names)  # Landessprecherin of her network
+    assert not any("Torsten Pötzsch" in name for name in names)  # a Saxon mayor, no seat of hers
