@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages leave compressed; static files come precompressed from WhiteNoise.
     "django.middleware.gzip.GZipMiddleware",
+    # HEAD on /api/ answers like GET without a body (public/api/middleware.py).
+    "public.api.middleware.ApiHeadMiddleware",
     # Anonymous public pages from the cache, with ETag/Last-Modified (core/caching.py). A hit
     # is answered here, before sessions, CSRF and messages; the stored page keeps the headers the
     # middleware below added when it was rendered (CSP, X-Frame-Options, Vary).

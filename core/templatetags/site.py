@@ -6,6 +6,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from core import permissions
+from core.markup import render_markdown
 
 register = template.Library()
 
@@ -22,24 +23,10 @@ def jsonld(data):
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))
 
 
-ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "blockquote", "h2", "h3", "h4", "a", "code", "hr"}
-
-
 @register.filter
 def markdown(text: str) -> str:
-    """Render report Markdown to HTML and pass it through a sanitiser: no script, no event handler, ever."""
-    import markdown as md
-    import nh3
-
-    html = md.markdown(text or "", extensions=["sane_lists"], output_format="html")
-    clean = nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes={"a": {"href", "title"}},
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener nofollow",
-    )
-    return mark_safe(clean)
+    """Render report Markdown to sanitised HTML (core.markup)."""
+    return mark_safe(render_markdown(text))
 
 
 @register.filter

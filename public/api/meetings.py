@@ -12,6 +12,7 @@ from django.db.models import Prefetch
 from ninja import Field, Query, Router, Schema
 
 from cities.models import LAST_YEAR, PROGRAMME_START_YEAR, Person
+from core.markup import render_markdown
 from events.models import Meeting, MeetingFormat, MeetingKind, MeetingReport, MeetingStatus, ReportStatus
 from public.api.base import (
     ERRORS,
@@ -161,7 +162,8 @@ class ReportOut(Schema):
     meeting: str
     author: PersonOut | None
     lead: str
-    body: str = Field(description="Markdown.")
+    body: str = Field(description="Markdown, as the spokesperson wrote it.")
+    bodyHtml: str = Field(description="The body as the site shows it: HTML from the Markdown, sanitised.")
     outcomes: list[str]
     nextMeeting: str | None
     nextMeetingNote: str
@@ -195,6 +197,7 @@ def report(obj: MeetingReport, links) -> dict:
         "author": person(obj.author) if obj.author_id else None,
         "lead": obj.lead,
         "body": obj.body,
+        "bodyHtml": render_markdown(obj.body),
         "outcomes": obj.outcome_list,
         "nextMeeting": day(obj.next_meeting_on),
         "nextMeetingNote": obj.next_meeting_note,

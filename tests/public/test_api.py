@@ -104,6 +104,20 @@ def test_a_meeting_links_its_networks_and_its_published_report(client, demo):
     assert report["meeting"] == data["id"] and report["body"]
 
 
+def test_a_report_carries_its_body_as_the_site_shows_it_sanitised(client, demo):
+    report = MeetingReport.objects.published().first()
+    MeetingReport.objects.filter(pk=report.pk).update(
+        body="**Wichtig:** <script>alert(1)</script> [Programm](https://www.engagiertestadt.de/)"
+    )
+
+    data = get(client, f"/api/reports/{report.pk}/")
+
+    assert data["body"].startswith("**Wichtig:**")  # as written
+    assert "<strong>Wichtig:</strong>" in data["bodyHtml"]
+    assert "<script" not in data["bodyHtml"]
+    assert 'href="https://www.engagiertestadt.de/"' in data["bodyHtml"]
+
+
 # --- pagination ----------------------------------------------------------------------------------
 
 
@@ -483,3 +497,14 @@ def test_a_town_and_a_network_carry_their_sources(client, demo):
     network = Network.objects.get(slug="regionalnetzwerk-anhalt")
     data = client.get(f"/api/networks/{network.pk}/").json()
     assert "https://faw.de/dessau/projekte/regionalnetzwerk-anhalt" in {source["url"] for source in data["sources"]}
+
+
+@pytest.mark.parametrize("url", ["/api/", "/api/towns/", "/api/meetings/?limit=3", "/api/openapi.json"])
+def test_head_answers_like_get_without_a_body(client, demo, url):
+    got = client.get(url)
+    head = client.head(url)
+
+    assert head.status_code == got.status_code == 200
+    assert head.content == b""
+    assert head["Content-Type"] == got["Content-Type"]
+    assert int(head["Content-Length"]) == len(got.content)
