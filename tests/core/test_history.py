@@ -267,3 +267,12 @@ def test_the_history_shows_the_words_that_changed(demo_users):
 
     assert (removed, added) == ("Programmstart", "Programmbeginn")
     assert "Stendal" in table.text  # the words around the change stay readable
+
+
+def test_the_history_page_has_no_inline_style_that_the_csp_would_block(demo_users):
+    office = signed_in(demo_users["programmbuero"])
+    city = edit_stendal(office, description=NEW_DESCRIPTION)
+
+    html = office.get(history_url(city)).content.decode()
+
+    assert " style=" not in html
