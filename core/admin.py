@@ -8,7 +8,7 @@ may restore, and refuses saves over a stale copy (optimistic locking).
 
 from django.apps import apps
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple, RelatedFieldWidgetWrapper
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import router, transaction
@@ -67,6 +67,57 @@ class ScopedPermissionsMixin:
         }
 
 
+# The largest key a database column of ours holds (64-bit signed integers on both databases).
+LARGEST_KEY = 2**63 - 1
+
+
+def _usable_key(field, value) -> bool:
+    """Whether a submitted key can be looked up at all: "abc", "1.5" or a 20-digit number cannot."""
+    try:
+        key = field.to_python(value)
+        field.get_prep_value(key)
+    except (ValidationError, ValueError, TypeError):
+        return False
+    return not isinstance(key, int) or abs(key) <= LARGEST_KEY
+
+
+class _CheckedChoices:
+    """An autocomplete widget that shows a forged value as no choice instead of looking it up.
+
+    When a form comes back with an error, Django's autocomplete widgets look up the submitted
+    keys to show them again; an unusable key made that lookup raise (a 500). The form itself
+    already answers such a value with its German "Bitte eine gültige Auswahl treffen".
+    """
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field.model._meta
+        to_field = remote.get_field(getattr(self.field.remote_field, "field_name", None) or remote.pk.attname)
+        usable = [key for key in value if key in ("", None) or _usable_key(to_field, key)]
+        return super().optgroups(name, usable, attr)
+
+
+class CheckedAutocompleteSelect(_CheckedChoices, AutocompleteSelect):
+    pass
+
+
+class CheckedAutocompleteSelectMultiple(_CheckedChoices, AutocompleteSelectMultiple):
+    pass
+
+
+class CheckedAutocompleteMixin:
+    """Admin pages and inlines whose autocomplete fields survive forged values (see _CheckedChoices)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = CheckedAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = CheckedAutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
 # Columns that change with every save and say nothing about the entry.
 BOOKKEEPING_FIELDS = frozenset({"version", "modified_at", "search_text"})
 
@@ -88,7 +139,9 @@ def _changes_links(form) -> bool:
     return any(name in links for name in form.changed_data)
 
 
-class DirectoryAdmin(ScopedPermissionsMixin, TrashMixin, ReadableHistoryMixin, SimpleHistoryAdmin):
+class DirectoryAdmin(
+    CheckedAutocompleteMixin, ScopedPermissionsMixin, TrashMixin, ReadableHistoryMixin, SimpleHistoryAdmin
+):
     # --- what the user may see and do
 
     def get_queryset(self, request):
@@ -229,7 +282,7 @@ class DirectoryAdmin(ScopedPermissionsMixin, TrashMixin, ReadableHistoryMixin, S
             return super().response_action(request, queryset, **kwargs)
 
 
-class ScopedInline(VersionedInlineMixin, ScopedPermissionsMixin):
+class ScopedInline(CheckedAutocompleteMixin, VersionedInlineMixin, ScopedPermissionsMixin):
     """An inline whose rows may be written only where the rows belong to the user (the office: always)."""
 
     def get_queryset(self, request):

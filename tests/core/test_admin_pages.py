@@ -29,6 +29,7 @@ from networks.models import (
     StatePartnership,
     SubGroup,
 )
+from tests.core.test_locking import admin_change_url, open_change_form
 
 pytestmark = pytest.mark.django_db
 
@@ -484,3 +485,35 @@ def test_the_start_page_names_the_login_protection_in_plain_german(client, demo_
 
     assert "Schutz vor Passwort-Raten" in index
     assert "Zugriffslog" not in index and ">Axes<" not in index
+
+
+FORGED_KEYS = ["abc", "1.5", "99999999999999999999", "-1"]
+
+
+@pytest.mark.parametrize("forged", FORGED_KEYS)
+def test_a_forged_choice_in_a_coordinators_town_form_is_a_form_error(client, demo_users, forged):
+    client.force_login(demo_users["koordination-stendal"])
+    stendal = City.objects.get(slug="stendal")
+    data = open_change_form(client, stendal)
+    data["coordinating_organization"] = [forged]
+
+    response = client.post(admin_change_url(stendal), data)
+
+    assert response.status_code == 200  # the form again, with its message
+    assert "gültige Auswahl" in response.content.decode()
+    assert City.objects.get(pk=stendal.pk).coordinating_organization_id == stendal.coordinating_organization_id
+
+
+@pytest.mark.parametrize("forged", FORGED_KEYS)
+def test_a_forged_network_in_a_spokespersons_membership_form_is_a_form_error(client, demo_users, forged):
+    client.force_login(demo_users["sprecherin-sachsen-anhalt"])
+    before = Membership.objects.count()
+
+    response = client.post(
+        reverse("admin:networks_membership_add"),
+        {"network": forged, "city": str(City.objects.get(slug="stendal").pk), "since": "2020-01-01"},
+    )
+
+    assert response.status_code == 200
+    assert "gültige Auswahl" in response.content.decode()
+    assert Membership.objects.count() == before
