@@ -16,6 +16,7 @@ from django.http import HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 
 from core import permissions
+from core.fields import LARGEST_KEY
 from core.history import ReadableHistoryMixin
 from core.locking import StaleEditError, VersionedFormMixin, VersionedInlineMixin, VersionedModel, stale_message
 from core.models import Citation, Source
@@ -65,10 +66,6 @@ class ScopedPermissionsMixin:
             for name, sources in super().get_prepopulated_fields(request, obj).items()
             if name not in readonly
         }
-
-
-# The largest key a database column of ours holds (64-bit signed integers on both databases).
-LARGEST_KEY = 2**63 - 1
 
 
 def _usable_key(field, value) -> bool:

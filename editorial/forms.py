@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from cities.models import City
 from core import permissions
+from core.fields import CheckedModelChoiceField, CheckedModelMultipleChoiceField
 from core.locking import VersionedFormMixin
 from core.text import german_slugify
 from events import images
@@ -65,6 +66,7 @@ class MeetingForm(VersionedFormMixin, forms.ModelForm):
             "description",
             "topics",
         ]
+        field_classes = {"place_city": CheckedModelChoiceField, "networks": CheckedModelMultipleChoiceField}
         widgets = {
             "starts_on": DateInput(),
             "ends_on": DateInput(),

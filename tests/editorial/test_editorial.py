@@ -506,3 +506,24 @@ def test_editing_a_published_report_says_that_saving_publishes_at_once(client, d
 
     assert "Gespeicherte Änderungen erscheinen sofort" in root.one("main").text
     assert root.find("button", value="save").text == "Änderungen speichern und sofort veröffentlichen"
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        {"networks": ["99999999999999999999"]},
+        {"networks": ["abc"]},
+        {"place_city": "99999999999999999999"},
+        {"place_city": "1.5"},
+    ],
+)
+def test_a_forged_key_in_the_meeting_form_is_a_form_error(client, demo_users, forged):
+    login(client, demo_users, "sprecherin-sachsen-anhalt")
+    meeting = Meeting.objects.get(slug=OWN)
+    before = snapshot()
+
+    response = client.post(reverse("editorial:meeting_edit", args=[OWN]), meeting_data(meeting, **forged))
+
+    assert response.status_code == 200
+    assert "gültige Auswahl" in response.content.decode() or "ist kein gültiger Wert" in response.content.decode()
+    assert snapshot() == before
