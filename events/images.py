@@ -19,12 +19,18 @@ from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
+# The decoders that may look at an upload. The JPEG decoder also opens MPO, a JPEG with further
+# frames (Android "Ultra HDR", Samsung and Fuji cameras write it as .jpg): its first frame is the photo.
+DECODERS = ("JPEG", "PNG", "WEBP")
+ACCEPTED_FORMATS = (*DECODERS, "MPO")
 # The content decides the format (a PNG named .jpg is fine); a name claiming something else
 # entirely (.exe, .svg, .html) is refused all the same, as it is a sign of a mix-up or a trick.
 ACCEPTED_EXTENSIONS = {"jpg", "jpeg", "jpe", "png", "webp"}
 # Decoding an image costs memory per pixel; a small file can claim huge dimensions ("pixel bomb").
 MAX_PIXELS = 40_000_000
+# A JPEG is decoded at a reduced scale (1/2, 1/4, 1/8: Pillow's draft mode) as long as it stays at
+# least this large: a 39-megapixel photo costs a fraction of the time and memory it would in full.
+DRAFT_SIDE = 2 * 1600
 WEB_SIDE = 1600
 THUMBNAIL_SIDE = 480
 JPEG_QUALITY = 84
@@ -82,13 +88,15 @@ def _open_checked(upload) -> Image.Image:
             # Pillow only warns about a possible decompression bomb below twice its own limit.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             # `formats` limits which decoders may even look at the content: the name does not count.
-            image = Image.open(upload, formats=ACCEPTED_FORMATS)
+            image = Image.open(upload, formats=DECODERS)
             width, height = image.size
             if width * height > MAX_PIXELS:
                 raise ValidationError(
                     TOO_MANY_PIXELS.format(megapixels=round(width * height / 1e6), limit=MAX_PIXELS // 1_000_000),
                     code="pixels",
                 )
+            if image.format in ("JPEG", "MPO"):
+                image.draft("RGB", fit_within(width, height, DRAFT_SIDE))
             image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ValidationError(
@@ -117,6 +125,8 @@ def _flatten(image: Image.Image) -> Image.Image:
 def _jpeg(image: Image.Image, side: int, name: str) -> tuple[ContentFile, int, int]:
     copy = image.copy()
     copy.thumbnail((side, side), Image.Resampling.LANCZOS)
+    # Pillow would carry a JPEG comment ("Kamera Seriennummer 12345") over from the upload's info.
+    copy.info.clear()
     buffer = BytesIO()
     # No exif, icc_profile or comment arguments: the new file carries no metadata at all.
     copy.save(buffer, format="JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)

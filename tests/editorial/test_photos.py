@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import ExifTags, Image
 
+from events.images import DRAFT_SIDE, _open_checked
 from events.models import Meeting, MeetingPhoto
 from tests.pages import page
 
@@ -277,3 +278,48 @@ def test_photos_uploaded_in_the_admin_are_checked_and_re_encoded(
         assert response.status_code == 200
         assert MeetingPhoto.objects.count() == before
         assert stored_files(media_root) == []
+
+
+# --- photos from phones --------------------------------------------------------------------------
+
+
+def mpo_bytes() -> bytes:
+    """A two-frame MPO as Android "Ultra HDR" and Samsung or Fuji cameras write it (named .jpg)."""
+    buffer = io.BytesIO()
+    first, second = Image.new("RGB", (1800, 1200), "teal"), Image.new("RGB", (900, 600), "orange")
+    first.save(buffer, format="MPO", save_all=True, append_images=[second])
+    return buffer.getvalue()
+
+
+def test_a_two_frame_mpo_is_accepted_as_its_first_frame(editor):
+    content = mpo_bytes()
+    assert Image.open(io.BytesIO(content)).format == "MPO"
+
+    response = upload(editor, "PXL_20250516.jpg", content)
+
+    assert response.status_code == 302
+    photo = MeetingPhoto.objects.get()
+    with Image.open(photo.image.path) as image:
+        assert image.format == "JPEG" and image.size == (1600, 1067)
+        assert image.getpixel((10, 10))[2] > 100  # teal, the first frame, not the orange one
+
+
+def test_a_jpeg_comment_does_not_survive_the_re_encoding(editor):
+    content = image_bytes("JPEG", size=(2000, 1500), comment=b"Kamera Seriennummer 12345")
+    assert b"Seriennummer" in content
+
+    assert upload(editor, "kamera.jpg", content).status_code == 302
+
+    photo = MeetingPhoto.objects.get()
+    for stored in (photo.image, photo.thumbnail):
+        assert b"Seriennummer" not in stored.open("rb").read()
+        with Image.open(stored.path) as image:
+            assert "comment" not in image.info
+
+
+def test_a_large_jpeg_is_decoded_at_a_reduced_scale():
+    content = image_bytes("JPEG", size=(7200, 5400))  # 39 megapixels
+    image = _open_checked(SimpleUploadedFile("gross.jpg", content, content_type="image/jpeg"))
+
+    assert max(image.size) < 7200  # Pillow's draft mode decoded it at 1/2 scale
+    assert max(image.size) >= DRAFT_SIDE  # still large enough for the web size of 1600 pixels
