@@ -16,7 +16,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from core.locking import VersionedModel
-from core.models import Citation
+from core.models import Citation, saving_also
 from core.subqueries import row_count
 from core.text import fold, german_slugify, similarity, trigrams
 
@@ -251,9 +251,7 @@ class Person(models.Model):
 
     def save(self, *args, **kwargs):
         self.search_text = fold(f"{self.title} {self.name} {self.role}")[:400]
-        if (update_fields := kwargs.get("update_fields")) is not None:
-            kwargs["update_fields"] = {*update_fields, "search_text"}
-        super().save(*args, **kwargs)
+        super().save(*args, **saving_also(kwargs, "search_text"))
 
     @property
     def display_name(self) -> str:
@@ -584,10 +582,7 @@ class City(VersionedModel):
             self.ags = None
         coordinator = self.coordinating_organization.name if self.coordinating_organization_id else ""
         self.search_text = fold(" ".join(filter(None, [self.prefix, self.name, coordinator])))[:500]
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "search_text"}
-        super().save(*args, **kwargs)
+        super().save(*args, **saving_also(kwargs, "search_text"))
 
 
 class CityCoordinator(models.Model):

@@ -12,6 +12,15 @@ from django.utils import timezone
 from core.dates import DatePrecision, format_period, period_start
 
 
+def saving_also(save_kwargs: dict, *fields: str) -> dict:
+    """The keyword arguments of a model's save() with the fields that save() computes itself
+    (a folded search column, a period's end) added to `update_fields`, when the caller gave any."""
+    update_fields = save_kwargs.get("update_fields")
+    if update_fields is None:
+        return save_kwargs
+    return {**save_kwargs, "update_fields": {*update_fields, *fields}}
+
+
 class DeletedEntry(models.Model):
     """A deleted town, network or meeting, with everything its deletion removed or unlinked.
 

@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 from cities.models import City, Person, SearchableQuerySet
 from core.dates import DatePrecision, format_period, period_end, period_start
 from core.locking import VersionedModel
-from core.models import Citation
+from core.models import Citation, saving_also
 from core.text import fold, german_slugify
 from events.images import THUMBNAIL_SIDE, fit_within
 from networks.models import Network
@@ -222,10 +222,7 @@ class Meeting(VersionedModel):
         else:
             self.period_ends_on = None
         self.search_text = fold(f"{self.title} {self.place_text} {self.topics}")[:500]
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "period_ends_on", "starts_on", "search_text"}
-        super().save(*args, **kwargs)
+        super().save(*args, **saving_also(kwargs, "period_ends_on", "starts_on", "search_text"))
 
 
 REPORT_NEEDS_TEXT = "Ein Bericht kann nur mit Text veröffentlicht werden."
@@ -311,9 +308,7 @@ class MeetingReport(VersionedModel):
         if self.next_meeting_on:
             self.next_meeting_on = period_start(self.next_meeting_on, self.next_meeting_precision)
         self.search_text = fold(f"{self.lead} {self.body} {self.outcomes}")
-        if (update_fields := kwargs.get("update_fields")) is not None:
-            kwargs["update_fields"] = {*update_fields, "search_text"}
-        super().save(*args, **kwargs)
+        super().save(*args, **saving_also(kwargs, "search_text"))
 
 
 class MeetingPhoto(models.Model):

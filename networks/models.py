@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 from cities.models import City, Organization, Person, SearchableQuerySet, Sector, State
 from core.dates import DatePrecision, format_period, period_start
 from core.locking import VersionedModel
-from core.models import Citation
+from core.models import Citation, saving_also
 from core.subqueries import row_count
 from core.text import fold, german_slugify
 
@@ -464,9 +464,7 @@ class Campaign(models.Model):
         if not self.slug:
             self.slug = german_slugify(self.name)
         self.search_text = fold(self.name)[:300]
-        if (update_fields := kwargs.get("update_fields")) is not None:
-            kwargs["update_fields"] = {*update_fields, "search_text"}
-        super().save(*args, **kwargs)
+        super().save(*args, **saving_also(kwargs, "search_text"))
 
     @property
     def period_display(self) -> str:
