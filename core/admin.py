@@ -16,7 +16,7 @@ from django.http import HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 
 from core import permissions
-from core.fields import LARGEST_KEY
+from core.fields import too_large
 from core.history import ReadableHistoryMixin
 from core.locking import StaleEditError, VersionedFormMixin, VersionedInlineMixin, VersionedModel, stale_message
 from core.models import Citation, Source
@@ -75,7 +75,7 @@ def _usable_key(field, value) -> bool:
         field.get_prep_value(key)
     except (ValidationError, ValueError, TypeError):
         return False
-    return not isinstance(key, int) or abs(key) <= LARGEST_KEY
+    return not too_large(key)
 
 
 class _CheckedChoices:
