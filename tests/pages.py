@@ -145,6 +145,11 @@ def result_count(response) -> str:
     return page(response).one(class_="result-count").text
 
 
+def result_total(response) -> int:
+    """Everything the count lists: "9 Engagierte Städte und 1 Engagiertes Land" is 10."""
+    return sum(int(number) for number in re.findall(r"\d+", result_count(response)))
+
+
 def chips(response) -> dict[str, str]:
     """Active filter chips as {visible text: removal link}; the reset chip is left out."""
     found = {}

@@ -1,7 +1,6 @@
 """The town directory /staedte/: search, every filter, sorting, counts, chips, pagination and HTMX."""
 
 import gzip
-import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -12,7 +11,7 @@ from cities.models import City, State
 from demo.loader import DATA_FILES, read_data
 from events.models import Meeting
 from networks.models import Membership, Network
-from tests.pages import chips, form_data, page, result_count, town_slugs
+from tests.pages import chips, form_data, page, result_count, result_total, town_slugs
 from tests.public.crowded import crowd
 
 pytestmark = pytest.mark.django_db
@@ -105,8 +104,7 @@ def listed(client, query="", **headers) -> list[str]:
     response = client.get(URL + query, headers=headers)
     assert response.status_code == 200
     slugs = town_slugs(response)
-    # "9 Engagierte Städte und 1 Engagiertes Land": every number of the heading counts.
-    total = sum(int(number) for number in re.findall(r"\d+", result_count(response))) if slugs else 0
+    total = result_total(response) if slugs else 0
     number = 1
     while len(slugs) < total:
         number += 1
