@@ -26,10 +26,10 @@ lint: install-dev ## ruff's checks, its formatting and the import contracts, as 
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
 
-serve: install ## The production profile: migrate, collect static files, gunicorn (README "Running it for real")
+serve: install ## The production profile: migrate, collect static files, the web server (README "Running it for real")
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v 0
-	exec $(BIN)/gunicorn -c gunicorn.conf.py engagiert.wsgi
+	exec $(BIN)/python server.py
 
 # Installs come from the lock files only: exact versions, every file checked against its hash.
 install: $(VENV)/.runtime-installed ## The packages the site needs (requirements/runtime.txt)

@@ -1,11 +1,11 @@
 """The baseline of the benchmark: the smallest Django site there is, in one file.
 
 One view answering "Hallo", no apps, no middleware, no templates, no database. bench/run
-serves it with the same gunicorn, configuration, worker count and worker class as the
+serves it with the same web server (server.py), configuration and worker count as the
 directory, so the ratio of a page's figures to this one's is the price of the page
-itself rather than of the machine, gunicorn or Django's request handling.
+itself rather than of the machine, the server or Django's request handling.
 
-    gunicorn -c gunicorn.conf.py --pythonpath bench hello:application
+    PYTHONPATH=bench python server.py hello:application
 """
 
 import os

@@ -196,7 +196,7 @@ def wrk(url: str, headers: dict, seconds: float, raw_output: Path) -> dict:
 
 
 def _cpu_seconds(pid: int) -> float:
-    """CPU time used so far by a process and its children (gunicorn's master and workers)."""
+    """CPU time used so far by a process and its children (the server's main process and workers)."""
     pids = [pid]
     children = Path(f"/proc/{pid}/task/{pid}/children")
     if children.exists():
@@ -214,7 +214,7 @@ def _cpu_seconds(pid: int) -> float:
 def settle(pid: int, limit: float = 300) -> float:
     """Wait until the server is idle; returns the seconds that took.
 
-    When wrk stops, requests it sent are still queued at the server, and gunicorn's workers go
+    When wrk stops, requests it sent are still queued at the server, and the server's workers go
     on rendering them for clients long gone. On a slow page that takes many seconds, and would
     load the next measurement; so the next one starts only once the server's processes have
     used (almost) no CPU for a second.
@@ -322,13 +322,9 @@ def queries(database_url: str, page_cache: str) -> dict:
 # --- the machine ------------------------------------------------------------------------------
 
 
-def gunicorn_setup(log_file: Path) -> dict:
+def server_setup(log_file: Path) -> dict:
     text = log_file.read_text(errors="replace") if log_file.exists() else ""
-    worker_class = re.search(r"Using worker: ([\w.]+)", text)
-    return {
-        "workers": len(re.findall(r"Booting worker with pid", text)),
-        "worker_class": worker_class.group(1) if worker_class else "?",
-    }
+    return {"workers": len(re.findall(r"Spawning worker-\d+ with PID", text)), "worker_class": "granian WSGI"}
 
 
 def version_of(command: list[str], pattern: str) -> str:
@@ -342,7 +338,7 @@ def version_of(command: list[str], pattern: str) -> str:
 
 def machine(args) -> dict:
     import django
-    import gunicorn
+    import granian
 
     cpu = "?"
     cpuinfo = Path("/proc/cpuinfo")
@@ -362,14 +358,14 @@ def machine(args) -> dict:
         "cpu": cpu,
         "python": platform.python_version(),
         "django": django.__version__,
-        "gunicorn": gunicorn.__version__,
+        "server": f"granian {granian.__version__}",
         "postgres": postgres,
         "wrk": version_of(["wrk", "--version"], r"wrk (?:\w+/)?([\d.]+)"),
         "chromium": version_of(["/usr/bin/chromium", "--version"], r"Chromium ([\d.]+)"),
         "lighthouse": lighthouse_version,
         "cache": f"Redis ({redis_url})" if redis_url else "local memory (one cache per worker)",
-        "site": gunicorn_setup(args.results / "gunicorn-site.log"),
-        "baseline": gunicorn_setup(args.results / "gunicorn-baseline.log"),
+        "site": server_setup(args.results / "server-site.log"),
+        "baseline": server_setup(args.results / "server-baseline.log"),
         "load_average_before": round(os.getloadavg()[0], 1),
         "load": {
             "connections": CONNECTIONS,
@@ -399,7 +395,7 @@ def run(args) -> None:
         f"== Load: {CONNECTIONS} connections, {THREADS} threads, {WARMUP:g} s warm-up + {DURATION:g} s per URL",
         flush=True,
     )
-    pids = {name: int((results_dir / f"gunicorn-{name}.pid").read_text()) for name in ("baseline", "site", "uncached")}
+    pids = {name: int((results_dir / f"server-{name}.pid").read_text()) for name in ("baseline", "site", "uncached")}
     baseline_start = load("baseline", args.baseline + "/", {}, DURATION, results_dir, pids["baseline"])
     cached = {}
     for page in PAGES:

@@ -124,14 +124,14 @@ class Report:
                 "Software",
                 (
                     f"Python {m['python']}, Django {m['django']}, PostgreSQL {m['postgres']}, "
-                    f"gunicorn {m['gunicorn']}, wrk {m['wrk']}, Lighthouse {m['lighthouse']} "
+                    f"{m['server']}, wrk {m['wrk']}, Lighthouse {m['lighthouse']} "
                     f"with Chromium {m['chromium']}"
                 ),
             ],
             [
                 "Servers",
                 (
-                    f"gunicorn with `gunicorn.conf.py`: {site['workers']} {site['worker_class']} workers "
+                    f"`server.py`: {site['workers']} {site['worker_class']} workers "
                     f"for the site ({base['workers']} {base['worker_class']} for the baseline), DEBUG off, "
                     f"cache: {m['cache']}"
                 ),
@@ -166,10 +166,10 @@ class Report:
                 "network) and `engagiert_bench_large` (the demo network plus 10,000 synthetic towns in",
                 "1,000 networks with 100,000 memberships and 50,000 meetings, made by",
                 "`demo.synthetic.generate_directory`; kept between runs). It serves the large",
-                "directory with the production profile three times over gunicorn: with the page cache,",
+                "directory with the production profile three times over `server.py`: with the page cache,",
                 "without it (`PAGE_CACHE=off`), and, as the baseline, a bare Django project",
                 '(`bench/hello.py`: one view answering "Hallo", no apps, no middleware) with the same',
-                "gunicorn configuration. Ratios to the baseline take much of the machine out of the",
+                "server configuration. Ratios to the baseline take much of the machine out of the",
                 "figures; other work on the same cores still moves them from run to run.",
                 "Raw output (wrk, Lighthouse, server logs, `results.json`) lands in `bench/results/`.",
                 "",

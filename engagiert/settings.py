@@ -108,6 +108,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # 413 for a body larger than its address accepts, before the CSRF check reads it (core/limits.py).
+    "core.limits.RequestBodyLimitMiddleware",
     # Records the signed-in user as the author of every change in the history.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -246,9 +248,16 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
-# Report photos (events/images.py): larger uploads are refused. The web server in front should
-# cap request bodies a little above this, so that oversized uploads never reach Django at all.
+# Report photos (events/images.py): larger uploads are refused.
 PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 10 * 1024 * 1024)
+# Request bodies (core/limits.py): a larger announced body gets 413 before anything reads it.
+# Forms, logins and the admin's CSV imports stay far below 3 MB; the addresses that take photos
+# accept PHOTO_MAX_BYTES plus the form around it, from signed-in accounts only.
+REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 3 * 1024 * 1024)
+REQUEST_BODY_UPLOAD_PATHS = (
+    r"^/redaktion/treffen/[^/]+/fotos/$",
+    r"^/admin/events/meetingreport/(add|\d+/change)/$",
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -374,7 +383,7 @@ if not DEBUG:
 
 # Logs go to standard output: one JSON object per line in production (LOG_FORMAT=json, the
 # default without DEBUG), so a log collector can search by level, logger or status; plain text
-# in development. gunicorn.conf.py writes the access log in the same format.
+# in development. server.py writes the access log in the same format.
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG or RUNNING_TESTS else "json")
 if LOG_FORMAT not in {"json", "text"}:
     raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}.")

@@ -7,10 +7,10 @@ of the suite uses (so these tests run in the SQLite pass and the PostgreSQL pass
   a free port on 127.0.0.1, socket and data in a temporary directory; as root the server runs
   as the user postgres;
 - `manage.py migrate`, `load_demo`, `collectstatic` and an office account (a superuser);
-- gunicorn from gunicorn.conf.py with the production environment (DEBUG unset, SECRET_KEY,
+- the web server (server.py) with the production environment (DEBUG unset, SECRET_KEY,
   ALLOWED_HOSTS, DATABASE_URL with persistent, health-checked connections), two workers.
 
-Everything is torn down at the end of the session, also when a test fails: gunicorn's process
+Everything is torn down at the end of the session, also when a test fails: the server's process
 group is killed, the cluster stopped, the directory removed. The tests speak HTTP with the
 standard library only (`http.client`, one connection per thread) and SQL with psycopg.
 
@@ -34,10 +34,10 @@ from tests.production.harness import (
     FULL,
     OFFICE_PASSWORD,
     OFFICE_USER,
-    Gunicorn,
     ManageCommand,
     PostgresCluster,
     Site,
+    WebServer,
     free_ports,
     postgres_bindir,
     production_env,
@@ -79,7 +79,7 @@ def _interrupt(signum, frame):
 
 @pytest.fixture(scope="session")
 def site():
-    """The production profile, running: PostgreSQL cluster, migrated demo data, gunicorn with two workers."""
+    """The production profile, running: PostgreSQL cluster, migrated demo data, the web server with two workers."""
     bindir = postgres_bindir()
     if bindir is None:
         pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) are not installed; apt-get install postgresql")
@@ -97,12 +97,12 @@ def site():
     media = base / "media"
     media.mkdir()
     env = production_env(cluster.url(), f"127.0.0.1:{http_port}", media, base / "static")
-    server = Gunicorn(env, http_port, base / "gunicorn.log")
+    server = WebServer(env, http_port, base / "server.log")
 
     def teardown():
         steps = {}
         for name, step in (
-            ("gunicorn", server.stop),
+            ("web server", server.stop),
             ("PostgreSQL", cluster.destroy),
             ("files", lambda: remove_directory(base)),
         ):
@@ -117,7 +117,7 @@ def site():
     atexit.register(teardown)
     previous_sigterm = signal.signal(signal.SIGTERM, _interrupt)
     # The steps of a deployment, overlapped where they can be: collectstatic needs no database;
-    # gunicorn loads the app (WhiteNoise reads the static folder then) while the migrations run.
+    # the server loads the app (WhiteNoise reads the static folder then) while the migrations run.
     commands = [ManageCommand(env, "collectstatic", "--noinput", "-v0")]
     try:
         timings = {}
@@ -150,7 +150,7 @@ def site():
         timings["migrate, load_demo"] = time.monotonic() - started
         started = time.monotonic()
         server.wait_healthy()
-        timings["gunicorn ready after that"] = time.monotonic() - started
+        timings["web server ready after that"] = time.monotonic() - started
 
         running = Site(cluster, server, env)
         running.targets = public_targets(running)
@@ -159,7 +159,7 @@ def site():
         FIGURES.append(
             "set-up: "
             + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in timings.items())
-            + f"; PostgreSQL {bindir.parent.name} on port {db_port}, gunicorn on port {http_port}"
+            + f"; PostgreSQL {bindir.parent.name} on port {db_port}, web server on port {http_port}"
         )
         yield running
     finally:
@@ -173,7 +173,7 @@ def site():
 @pytest.fixture
 def live_site(site):
     """The site, answering: before each test the cluster runs and /healthz says 200."""
-    assert site.server.alive(), f"gunicorn died:\n{tail(site.server.logfile)}"
+    assert site.server.alive(), f"the web server died:\n{tail(site.server.logfile)}"
     if not site.cluster.running:
         site.cluster.start()
     site.server.wait_healthy(timeout=30)

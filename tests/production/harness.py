@@ -1,4 +1,4 @@
-"""The tools of the production tests: a throwaway PostgreSQL cluster, gunicorn with the
+"""The tools of the production tests: a throwaway PostgreSQL cluster, the web server with the
 production settings, an HTTP client with cookies and forms, a load generator, and faults
 injected into the database. Standard library and psycopg only; the fixtures are in conftest.py.
 
@@ -203,8 +203,8 @@ class PostgresCluster:
         )
 
 
-class Gunicorn:
-    """`gunicorn -c gunicorn.conf.py engagiert.wsgi` from the repository root, in a process group of its own."""
+class WebServer:
+    """`python server.py` (granian with engagiert.wsgi) from the repository root, in a process group of its own."""
 
     def __init__(self, env: dict[str, str], port: int, logfile: Path):
         self.env = env
@@ -213,12 +213,9 @@ class Gunicorn:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
-        executable = Path(sys.executable).parent / "gunicorn"
-        if not executable.exists():
-            raise RuntimeError(f"{executable} is missing: install the project (make install).")
         with open(self.logfile, "ab") as log:
             self.process = subprocess.Popen(
-                [str(executable), "-c", "gunicorn.conf.py", "engagiert.wsgi"],
+                [sys.executable, "server.py"],
                 cwd=REPO,
                 env=self.env,
                 stdin=subprocess.DEVNULL,
@@ -253,7 +250,7 @@ class Gunicorn:
         last = "no answer"
         while time.monotonic() < deadline:
             if not self.alive():
-                raise RuntimeError(f"gunicorn exited with {self.process.returncode}:\n{tail(self.logfile)}")
+                raise RuntimeError(f"the web server exited with {self.process.returncode}:\n{tail(self.logfile)}")
             try:
                 answer = fetch(self.port, "/healthz", timeout=5)
                 if answer.status == 200:
@@ -503,7 +500,7 @@ def describe(hits: list[Hit], seconds: float | None = None) -> str:
 @dataclass
 class Site:
     cluster: PostgresCluster
-    server: Gunicorn
+    server: WebServer
     env: dict[str, str]
     targets: list[Target] = field(default_factory=list)
     static_path: str = ""
@@ -528,7 +525,7 @@ def production_env(database_url: str, bind: str, media_root: Path, static_root: 
         SECURE_SSL_REDIRECT="false",
         DATABASE_URL=database_url,
         WEB_CONCURRENCY="2",
-        GUNICORN_BIND=bind,
+        SERVER_BIND=bind,
         MEDIA_ROOT=str(media_root),
         # Its own static folder: collectstatic must not rewrite files a running test process serves.
         STATIC_ROOT=str(static_root),
@@ -672,14 +669,14 @@ def assert_outage_page(answer, where: str) -> None:
     assert "no-store" in answer.headers.get("cache-control", ""), f"{where}: an outage page must not be stored"
 
 
-def gunicorn_events(log: str) -> list[dict]:
-    """gunicorn's own log records (JSON lines of the logger gunicorn.error)."""
+def server_events(log: str) -> list[dict]:
+    """The web server's own log records (JSON lines of the logger _granian)."""
     events = []
     for line in log.splitlines():
         try:
             record = json.loads(line)
         except ValueError:
             continue
-        if isinstance(record, dict) and record.get("logger") == "gunicorn.error":
+        if isinstance(record, dict) and record.get("logger") == "_granian":
             events.append(record)
     return events

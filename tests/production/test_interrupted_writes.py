@@ -1,13 +1,13 @@
 """A write cut off by a database failure leaves nothing behind, not even part of it.
 
-Each test sends a real multi-row write of the app to gunicorn, as the programme office in a
+Each test sends a real multi-row write of the app to the web server, as the programme office in a
 browser would, and kills the request's database session in the middle of it: a trigger on one
 of the later rows terminates the session that writes it (`pg_terminate_backend`), as a crashed
 database server or a cut network would. The visitor then gets the German 503 page, which
 promises that nothing of the change was kept, and the database must be exactly as before:
 every table of the site compared row by row (data, change history, Papierkorb, admin log, the
 page cache's version). The same write sent again afterwards must succeed completely, through
-the same gunicorn workers, which reconnect by themselves.
+the same server workers, which reconnect by themselves.
 """
 
 import pytest
@@ -38,10 +38,10 @@ def office(live_site):
 
 @pytest.fixture(autouse=True)
 def same_workers(live_site):
-    """No write, interrupted or not, costs a gunicorn worker: the same processes serve on."""
+    """No write, interrupted or not, costs a server worker: the same processes serve on."""
     workers = live_site.server.worker_pids()
     yield
-    assert live_site.server.worker_pids() == workers, "a gunicorn worker was replaced"
+    assert live_site.server.worker_pids() == workers, "a server worker was replaced"
 
 
 def interrupted(db, submit, table: str, event: str, condition: str) -> dict:

@@ -1,4 +1,4 @@
-"""The page cache with several gunicorn workers: an edit in the admin shows on the very next request.
+"""The page cache with several server workers: an edit in the admin shows on the very next request.
 
 Each worker keeps its own cache (no REDIS_URL here), so a stale page would survive in whichever
 worker cached it; the shared version token in the database must make every worker render anew.
