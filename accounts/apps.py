@@ -10,6 +10,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         name_login_protection()
+        name_background_tasks()
 
 
 # django-axes names its part of the office's start page "Axes" and its tables in a technical
@@ -30,3 +31,13 @@ def name_login_protection() -> None:
     for model in config.get_models():
         if model.__name__ in LOGIN_PROTECTION_NAMES:
             model._meta.verbose_name_plural, model._meta.verbose_name = LOGIN_PROTECTION_NAMES[model.__name__]
+
+
+def name_background_tasks() -> None:
+    """django-tasks-db's queue (the reset mails waiting for `manage.py db_worker`), named in German."""
+    if not registry.is_installed("django_tasks_db"):
+        return
+    config = registry.get_app_config("django_tasks_database")
+    config.verbose_name = "Hintergrundaufgaben"
+    for model in config.get_models():
+        model._meta.verbose_name_plural, model._meta.verbose_name = "Aufgaben (z. B. Mails zum Passwort)", "Aufgabe"

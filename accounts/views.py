@@ -11,14 +11,15 @@ import hashlib
 import logging
 
 from axes.utils import reset as reset_failed_logins
-from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 
+from accounts.tasks import send_password_reset_mail
 from core import permissions
+from core.clients import client_address
 
 
 class LogoutView(auth_views.LogoutView):
@@ -60,25 +61,26 @@ def _count(key: str) -> int:
 
 
 class PasswordResetView(auth_views.PasswordResetView):
-    """Django's reset view, with a cap on mails so the form cannot be used to flood a mailbox.
+    """Django's reset view, with a cap on mails so the form cannot be used to flood a mailbox, and
+    the mail sent outside the request (accounts/tasks.py).
 
-    Over the cap, the visitor sees the same "mail sent" page as always (nobody learns
-    whether an address has an account) and no mail goes out.
+    Every valid request gets the same "mail sent" page after the same work, whether the address
+    has an account, is over the cap or not: nobody learns from the answer or its timing whether an
+    address is known.
     """
-
-    @property
-    def extra_email_context(self):
-        return {"valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600}
 
     def form_valid(self, form):
         email = form.cleaned_data["email"].strip().lower()
         address = hashlib.sha256(email.encode()).hexdigest()
         per_address = _count(f"password-reset:address:{address}")
-        per_client = _count(f"password-reset:client:{self.request.META.get('REMOTE_ADDR', '')}")
+        per_client = _count(f"password-reset:client:{client_address(self.request)}")
         if per_address > RESET_MAILS_PER_ADDRESS or per_client > RESET_MAILS_PER_CLIENT:
             logger.warning("Password reset mail withheld: too many requests for one address or from one client.")
-            return HttpResponseRedirect(self.get_success_url())
-        return super().form_valid(form)
+        else:
+            send_password_reset_mail.enqueue(
+                form.cleaned_data["email"], domain=self.request.get_host(), use_https=self.request.is_secure()
+            )
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

@@ -14,6 +14,11 @@ The key's hash is also the page's ETag, and the token's timestamp its Last-Modif
 browsers revalidate cheaply (304) and never see stale data: responses say `no-cache`
 (store, but ask every time). An edit is visible on the very next request.
 
+Query parameters: the key holds only those the site understands (`understand_params()`, registered
+by the apps that read them); any other parameter (`?r=123`, `?utm_source=…`) is removed from the
+request before the view sees it, so it neither makes a new cache entry nor shows up in the page's
+links. This holds with the cache off as well, so a page and its cached copy never differ.
+
 Only anonymous GET/HEAD requests are served from the cache (no session or message cookie),
 only complete 200 answers without cookies and without `private`/`no-store` are stored, and
 the admin, /redaktion/, media files and /healthz are never cached. With PAGE_CACHE off
@@ -26,20 +31,22 @@ import datetime
 import hashlib
 import logging
 import uuid
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.middleware.gzip import re_accepts_gzip
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.dateparse import parse_datetime
-from django.utils.http import http_date
+from django.utils.http import http_date, urlencode
 from django.utils.text import compress_string
 
 from core.directory import directory_app_labels
@@ -168,6 +175,58 @@ def release_fingerprint() -> tuple[str, float]:
     return digest.hexdigest()[:16], newest
 
 
+# Path prefix → the names of the query parameters the pages under it read (or a function that
+# returns them, asked once). The longest matching prefix counts; paths under no prefix keep all.
+_PARAMS: dict[str, frozenset[str] | Callable[[], Iterable[str]]] = {}
+
+
+def understand_params(prefix: str, names: Iterable[str] | Callable[[], Iterable[str]]) -> None:
+    """Declares the query parameters the pages under `prefix` read; every other one is dropped."""
+    _PARAMS[prefix] = names if callable(names) else frozenset(names)
+
+
+def understood_params(path: str) -> frozenset[str] | None:
+    """The parameters a page at `path` reads, or None where no app declared them (all are kept)."""
+    prefixes = [prefix for prefix in _PARAMS if path.startswith(prefix)]
+    if not prefixes:
+        return None
+    prefix = max(prefixes, key=len)
+    names = _PARAMS[prefix]
+    if callable(names):
+        names = _PARAMS[prefix] = frozenset(names())
+    return names
+
+
+def drop_unknown_params(request) -> None:
+    """Removes the query parameters the page does not read from `request` (GET and QUERY_STRING)."""
+    if not request.META.get("QUERY_STRING") or _excluded(request.path):
+        return
+    known = understood_params(request.path)
+    if known is None or known.issuperset(request.GET):
+        return
+    kept = [(name, value) for name in request.GET if name in known for value in request.GET.getlist(name)]
+    request.META["QUERY_STRING"] = urlencode(kept)
+    request.GET = QueryDict(request.META["QUERY_STRING"])
+
+
+# Redis evicts under memory pressure only with one of these policies (every key of ours expires).
+EVICTING_POLICIES = ("allkeys-lru", "allkeys-lfu", "allkeys-random", "volatile-lru", "volatile-lfu", "volatile-ttl")
+
+
+def memory_bound(alias: str = "default") -> str:
+    """Whether the cache `alias` is bounded: "ok", or "unbounded" for a Redis without maxmemory
+    or with a policy that never evicts. Local memory caches are bounded by MAX_ENTRIES."""
+    cache = caches[alias]
+    if not isinstance(cache, RedisCache):
+        return "ok"
+    return redis_memory_bound(cache._cache.get_client().info("memory"))
+
+
+def redis_memory_bound(info: dict) -> str:
+    bounded = int(info.get("maxmemory", 0)) > 0 and info.get("maxmemory_policy") in EVICTING_POLICIES
+    return "ok" if bounded else "unbounded"
+
+
 def _excluded(path: str) -> bool:
     return any(path.startswith(prefix) for prefix in settings.PAGE_CACHE_EXCLUDE)
 
@@ -238,6 +297,8 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.method in {"GET", "HEAD"}:
+            drop_unknown_params(request)
         if (
             not settings.PAGE_CACHE
             or request.method not in {"GET", "HEAD"}

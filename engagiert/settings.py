@@ -4,6 +4,7 @@ Everything that differs between a laptop and production is read from the
 environment. A fresh checkout runs on SQLite with no configuration at all.
 """
 
+import ipaddress
 import os
 import sys
 from datetime import timedelta
@@ -75,6 +76,8 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "corsheaders",
+    # Background tasks in the database (Django's tasks framework; TASKS below).
+    "django_tasks_db",
     # The ground floor, the domain apps from the bottom up, then what combines them
     # (docs/architecture.md).
     "core",
@@ -187,11 +190,35 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
+# Proxies in front of the app (addresses or networks, comma-separated): their X-Forwarded-For
+# names the client for the login throttling and the reset-mail cap (core/clients.py). Empty: the
+# header is ignored and REMOTE_ADDR is the client.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is no address or network.") from None
+
+# Background tasks (Django's tasks framework): password-reset mails leave outside the request, so
+# the answer takes as long for an unknown address as for a known one. In production the tasks
+# wait in the database until `manage.py db_worker` (a process beside the web server) runs them;
+# in development and tests they run at once. TASKS_BACKEND=database|immediate chooses.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate" if DEBUG or RUNNING_TESTS else "database")
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+if TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be database or immediate, not {TASKS_BACKEND!r}.")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
+
 # Throttling failed logins (django-axes): the fifth failure for the same username from the same
 # address locks that pair out for 15 minutes; every further try during the lockout starts the 15
 # minutes again. A successful login, or a password reset by e-mail, clears the count.
-# Axes takes the address from REMOTE_ADDR. Behind a reverse proxy that is the proxy's address, so
-# the rule then counts per username only (still a lockout, just not per client).
+# Axes takes the client's address from core.clients.client_address: REMOTE_ADDR, or behind the
+# proxies of TRUSTED_PROXIES the address they put into X-Forwarded-For.
+AXES_CLIENT_IP_CALLABLE = "core.clients.client_address"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

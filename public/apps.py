@@ -10,3 +10,7 @@ class PublicConfig(AppConfig):
     def ready(self):
         # Checks register when the app is ready (Django's pattern for system checks).
         from public import checks  # noqa: F401
+        from public.params import register
+
+        # The query parameters the pages read: the page cache drops every other one.
+        register()

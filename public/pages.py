@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from cities.models import City, Organization, Person
+from core.caching import memory_bound
 from core.maps import render_germany_map
 from core.models import Source
 from core.text import fold, visible_text
@@ -194,6 +195,8 @@ def healthz(request):
     try:
         cache.set("healthz", "ok", 10)
         checks["cache"] = "ok" if cache.get("healthz") == "ok" else "unavailable"
+        # A Redis without maxmemory and an evicting policy fills up with pages (README: Redis).
+        checks["cache_memory"] = memory_bound()
     except Exception:  # any cache backend error, e.g. redis.ConnectionError
         logger.warning("Health check: cache unavailable", exc_info=True)
         checks["cache"] = "unavailable"

@@ -13,7 +13,9 @@ import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
+from django.core.management import call_command
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from tests.core.test_locking import admin_change_url, open_change_form, signed_in
 from tests.pages import page
@@ -507,3 +509,81 @@ def test_the_office_cannot_change_or_delete_a_superuser(demo_users, django_user_
     assert client.post(admin_change_url(root).replace("/change/", "/delete/"), {"post": "yes"}).status_code == 403
     root.refresh_from_db()
     assert root.username == "wurzel"
+
+
+# --- behind a proxy (TRUSTED_PROXIES) ------------------------------------------------------------------
+
+PROXY = "10.0.0.5"
+
+
+def via_proxy(client_ip):
+    """The request as the trusted proxy forwards it for a visitor at `client_ip`."""
+    return {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": client_ip}
+
+
+@pytest.mark.parametrize("trusted", [[], ["10.0.0.0/8"]])
+def test_behind_a_trusted_proxy_the_reset_cap_counts_each_visitor(client, django_user_model, settings, trusted):
+    settings.TRUSTED_PROXIES = trusted
+    for number in range(11):
+        django_user_model.objects.create_user(f"konto{number}", f"konto{number}@example.org", PASSWORD)
+    for number in range(10):
+        request_reset(client, email=f"konto{number}@example.org", **via_proxy("198.51.100.7"))
+    assert len(mail.outbox) == 10
+
+    # Another visitor behind the same proxy: counted for themselves only if the proxy is trusted.
+    request_reset(client, email="konto10@example.org", **via_proxy("198.51.100.8"))
+    assert len(mail.outbox) == (11 if trusted else 10)
+
+
+def test_behind_a_trusted_proxy_the_lockout_holds_for_one_visitor_only(client, editor, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    # The attacker also writes an address of their choice into the header: it is not believed.
+    attacker = via_proxy("203.0.113.9, 198.51.100.7")
+    attacker["HTTP_X_FORWARDED_FOR"] = "192.0.2.1, 198.51.100.7"
+    assert fail(client, 5, **attacker) == [200, 200, 200, 200, 429]
+    assert_lockout_page(log_in(client, **via_proxy("198.51.100.7")))
+    assert AccessAttempt.objects.get().ip_address == "198.51.100.7"
+
+    # The owner of the account, at another address behind the same proxy, still gets in.
+    assert log_in(client, **via_proxy("198.51.100.200"))["Location"] == "/anmelden/weiter/"
+
+
+def test_without_trusted_proxies_a_forwarded_header_changes_nothing(client, editor, settings):
+    settings.TRUSTED_PROXIES = []
+    fail(client, 5, HTTP_X_FORWARDED_FOR="198.51.100.7")
+    # A new header value does not make a new client: the lockout holds for REMOTE_ADDR.
+    assert_lockout_page(log_in(client, HTTP_X_FORWARDED_FOR="198.51.100.99"))
+
+
+# --- reset mails leave outside the request (Django's tasks framework) -------------------------------
+
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def run_tasks():
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+
+def test_with_the_production_backend_the_request_only_queues_the_mail(client, editor, settings):
+    settings.TASKS = DATABASE_TASKS
+    known = request_reset(client)
+    unknown = request_reset(client, "niemand@example.org")
+
+    # Both answers are the same and neither request looked for accounts or sent anything.
+    assert known["Location"] == unknown["Location"] == "/passwort-vergessen/gesendet/"
+    assert mail.outbox == []
+    assert DBTaskResult.objects.filter(status="READY").count() == 2
+
+    run_tasks()
+    assert [message.to for message in mail.outbox] == [["koordination@example.org"]]
+    assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 2
+    # The link in the queued mail works like one sent at once.
+    form_page = client.get(reset_link(mail.outbox[0]), follow=True)
+    assert page(form_page).one("h1").text == "Neues Passwort festlegen"
+
+
+def test_a_withheld_reset_queues_nothing(client, editor, settings):
+    settings.TASKS = DATABASE_TASKS
+    for _ in range(4):
+        request_reset(client)
+    assert DBTaskResult.objects.count() == 3

@@ -22,6 +22,7 @@ import secrets
 import shutil
 import signal
 import socket
+import socketserver
 import subprocess
 import sys
 import threading
@@ -560,6 +561,57 @@ class ManageCommand:
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait()
+
+
+class SmtpSink:
+    """An SMTP server on loopback that keeps every message it receives (enough SMTP for Django's
+    SMTP mailer without TLS: EHLO, MAIL, RCPT, DATA, RSET, NOOP, QUIT)."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.messages: list[str] = []
+        sink = self
+
+        class Session(socketserver.StreamRequestHandler):
+            def reply(self, line: str) -> None:
+                self.wfile.write(f"{line}\r\n".encode())
+
+            def handle(self) -> None:
+                self.reply("220 sink ESMTP")
+                while line := self.rfile.readline():
+                    verb = line.decode(errors="replace").strip().split(" ", 1)[0].upper()
+                    if verb in {"EHLO", "HELO"}:
+                        self.reply("250 sink")
+                    elif verb == "DATA":
+                        self.reply("354 go ahead")
+                        lines = []
+                        while (data := self.rfile.readline()) not in (b".\r\n", b""):
+                            lines.append(data.decode(errors="replace"))
+                        sink.messages.append("".join(lines))
+                        self.reply("250 queued")
+                    elif verb == "QUIT":
+                        self.reply("221 bye")
+                        return
+                    else:
+                        self.reply("250 ok")
+
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", port), Session)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> SmtpSink:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def wait_for(self, count: int, timeout: float) -> list[str]:
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.1)
+        return list(self.messages)
 
 
 def public_targets(site: Site) -> list[Target]:
