@@ -2,14 +2,16 @@
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 
 from cities.models import CityCoordinator
 from core import permissions
+from core.admin import CheckedAutocompleteMixin, CheckedInlineMixin
 from networks.models import NetworkEditor
 
 
-class CityCoordinatorInline(admin.TabularInline):
+class CityCoordinatorInline(CheckedInlineMixin, admin.TabularInline):
     model = CityCoordinator
     extra = 0
     autocomplete_fields = ["city"]
@@ -19,7 +21,7 @@ class CityCoordinatorInline(admin.TabularInline):
     verbose_name_plural = "Rolle Koordination: Städte, die dieses Konto bearbeitet"
 
 
-class NetworkEditorInline(admin.TabularInline):
+class NetworkEditorInline(CheckedInlineMixin, admin.TabularInline):
     model = NetworkEditor
     extra = 0
     autocomplete_fields = ["network"]
@@ -31,10 +33,16 @@ class NetworkEditorInline(admin.TabularInline):
 
 User = get_user_model()
 admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class DirectoryGroupAdmin(CheckedAutocompleteMixin, GroupAdmin):
+    """Django's group page, with its permission choices checked against forged keys."""
 
 
 @admin.register(User)
-class DirectoryUserAdmin(UserAdmin):
+class DirectoryUserAdmin(CheckedAutocompleteMixin, UserAdmin):
     inlines = [CityCoordinatorInline, NetworkEditorInline]
     list_display = ["username", "email", "first_name", "last_name", "is_staff", "roles_display"]
 

@@ -12,11 +12,13 @@ from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectM
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import router, transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.http import HttpResponseRedirect
+from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
-from core import permissions
-from core.fields import too_large
+from core import permissions, trash
+from core.fields import CheckedModelChoiceField, CheckedModelMultipleChoiceField, too_large
 from core.history import ReadableHistoryMixin
 from core.locking import StaleEditError, VersionedFormMixin, VersionedInlineMixin, VersionedModel, stale_message
 from core.models import Citation, Source
@@ -102,17 +104,58 @@ class CheckedAutocompleteSelectMultiple(_CheckedChoices, AutocompleteSelectMulti
 
 
 class CheckedAutocompleteMixin:
-    """Admin pages and inlines whose autocomplete fields survive forged values (see _CheckedChoices)."""
+    """Admin pages and inlines whose choice fields survive forged values: a key too large for any
+    column is a form error (core.fields), and autocomplete widgets do not look it up (_CheckedChoices)."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
             kwargs["widget"] = CheckedAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        kwargs.setdefault("form_class", CheckedModelChoiceField)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
             kwargs["widget"] = CheckedAutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using"))
+        kwargs.setdefault("form_class", CheckedModelMultipleChoiceField)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+FORGED_ROWS = "Die Zeilen dieser Liste passen nicht zu den gespeicherten. Bitte laden Sie die Seite neu."
+
+
+# New rows an inline takes in one save. Django builds every form the management form announces
+# (up to 2,000): a forged TOTAL_FORMS cost 4–13 s of a worker per request.
+NEW_ROWS_AT_ONCE = 50
+
+
+class _KnownRowsFormSet:
+    """A formset that refuses forged counts in its management form.
+
+    TOTAL_FORMS: at most NEW_ROWS_AT_ONCE rows beyond the stored ones are built; more is Django's
+    German "too many forms" error. INITIAL_FORMS: with a smaller count, stored rows would come
+    back as new ones (duplicates, or a unique constraint's server error). New rows the admin
+    renders never carry a key; a key in one of them means the count was forged.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound:
+            self.absolute_max = min(self.absolute_max, len(self.get_queryset()) + NEW_ROWS_AT_ONCE)
+
+    def clean(self):
+        super().clean()
+        initial = self.initial_form_count()
+        pk_name = self.model._meta.pk.name
+        if initial < 0 or any(form.data.get(form.add_prefix(pk_name)) for form in self.forms[initial:]):
+            raise ValidationError(FORGED_ROWS, code="forged_rows")
+
+
+class CheckedInlineMixin(CheckedAutocompleteMixin):
+    """Inlines that survive forged forms: checked choices (above) and a checked count of rows."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (_KnownRowsFormSet, formset), {"__module__": formset.__module__})
 
 
 # Columns that change with every save and say nothing about the entry.
@@ -167,6 +210,24 @@ class DirectoryAdmin(
 
     def has_delete_permission(self, request, obj=None):
         return permissions.can(request.user, permissions.DELETE, obj or self.model)
+
+    def get_deleted_objects(self, objs, request):
+        """Django's list of what a deletion takes along; entries outside the user's towns and
+        networks that the deletion would change make it impossible (the page names them)."""
+        deleted_objects, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        foreign = []
+        for obj in objs:
+            try:
+                touched = trash.consequences(obj)
+            except (ProtectedError, RestrictedError):
+                continue  # Django lists what protects the entry; the deletion cannot happen anyway
+            for row in permissions.foreign_consequences(request.user, obj, *touched):
+                text = f"{capfirst(row._meta.verbose_name)}: {row}"
+                if text not in foreign:
+                    foreign.append(text)
+        # The delete pages (templates/admin/trash/) explain these instead of Django's "protected" wording.
+        request.deletion_blocked_by = foreign
+        return deleted_objects, model_count, perms_needed, [*protected, *foreign]
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
@@ -279,7 +340,7 @@ class DirectoryAdmin(
             return super().response_action(request, queryset, **kwargs)
 
 
-class ScopedInline(CheckedAutocompleteMixin, VersionedInlineMixin, ScopedPermissionsMixin):
+class ScopedInline(CheckedInlineMixin, VersionedInlineMixin, ScopedPermissionsMixin):
     """An inline whose rows may be written only where the rows belong to the user (the office: always)."""
 
     def get_queryset(self, request):
@@ -314,7 +375,7 @@ class ScopedStackedInline(ScopedInline, admin.StackedInline):
 # --- sources: everyone with a role finds and adds them; the office changes and deletes them ---
 
 
-class CitationInline(admin.TabularInline):
+class CitationInline(CheckedInlineMixin, admin.TabularInline):
     """On a source: every entry it backs (the office's view of the whole directory)."""
 
     model = Citation
@@ -335,7 +396,7 @@ class CitationInline(admin.TabularInline):
         return permissions.is_office(request.user)
 
 
-class EntryCitationInline(GenericTabularInline):
+class EntryCitationInline(CheckedInlineMixin, GenericTabularInline):
     """On a town, network, meeting …: the sources that back it or one of its facts. Whoever may
     change the entry may cite for it (a coordinator for their own towns)."""
 
@@ -377,7 +438,8 @@ class SourceAdmin(admin.ModelAdmin):
         return permissions.can(request.user, permissions.VIEW, Source)
 
     def has_view_permission(self, request, obj=None):
-        return permissions.can(request.user, permissions.VIEW, obj or Source)
+        # Sources are public facts: whoever may cite one may read every one the list shows.
+        return permissions.can(request.user, permissions.VIEW, Source)
 
     def has_add_permission(self, request):
         return permissions.can(request.user, permissions.ADD, Source)

@@ -177,16 +177,18 @@ def release_fingerprint() -> tuple[str, float]:
 
 # Path prefix → the names of the query parameters the pages under it read (or a function that
 # returns them, asked once). The longest matching prefix counts; paths under no prefix keep all.
-_PARAMS: dict[str, frozenset[str] | Callable[[], Iterable[str]]] = {}
+# None: the pages under the prefix judge their parameters themselves (the API answers 400 for an
+# unknown one, and no error is cached).
+_PARAMS: dict[str, frozenset[str] | Callable[[], Iterable[str]] | None] = {}
 
 
-def understand_params(prefix: str, names: Iterable[str] | Callable[[], Iterable[str]]) -> None:
+def understand_params(prefix: str, names: Iterable[str] | Callable[[], Iterable[str]] | None) -> None:
     """Declares the query parameters the pages under `prefix` read; every other one is dropped."""
-    _PARAMS[prefix] = names if callable(names) else frozenset(names)
+    _PARAMS[prefix] = names if names is None or callable(names) else frozenset(names)
 
 
 def understood_params(path: str) -> frozenset[str] | None:
-    """The parameters a page at `path` reads, or None where no app declared them (all are kept)."""
+    """The parameters a page at `path` reads, or None where all are kept."""
     prefixes = [prefix for prefix in _PARAMS if path.startswith(prefix)]
     if not prefixes:
         return None

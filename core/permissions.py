@@ -307,6 +307,46 @@ def can(user, action: str, target) -> bool:
     return model._base_manager.filter(condition, pk=target.pk).exists()
 
 
+def _link_owner(row: Model) -> Model | None:
+    """For a row of a link table Django made for a many-to-many field: the entry that declares
+    the field (a network for its partners, a meeting for its participants). None for other rows."""
+    declaring = row._meta.auto_created
+    if not declaring:
+        return None
+    for field in row._meta.fields:
+        if field.is_relation and field.related_model is declaring:
+            return getattr(row, field.name)
+    return None
+
+
+def foreign_consequences(user, entry: Model, deleted: Iterable[Model], unlinked: Iterable[Model]) -> list[Model]:
+    """The rows deleting `entry` would delete or unlink that the user may not change themselves.
+
+    A deletion reaches beyond its entry: deleting an organisation empties the towns it
+    coordinated and drops it from the networks it was a partner of. Whoever deletes must be
+    allowed to make each of these changes; the office may make all of them. Rows outside the
+    directory apps that go with the entry (its source citations) are part of it.
+    """
+    if is_office(user):
+        return []
+    deleted = list(deleted)
+    going = {(row._meta.concrete_model, row.pk) for row in [entry, *deleted]}
+    directory = directory_app_labels()
+    foreign = []
+    for row in deleted:
+        owner = _link_owner(row)
+        if owner is None and row._meta.app_label not in directory:
+            continue
+        if owner is None:
+            allowed = can(user, DELETE, row)
+        else:
+            allowed = (owner._meta.concrete_model, owner.pk) in going or can(user, CHANGE, owner)
+        if not allowed:
+            foreign.append(owner or row)
+    foreign.extend(row for row in unlinked if not can(user, CHANGE, row))
+    return foreign
+
+
 def may_save(user, instance: Model, m2m: dict | None = None) -> bool:
     """Would the row, with the values about to be saved, still belong to the user?
 

@@ -1,4 +1,4 @@
-"""The Papierkorb: deleting a town, network or meeting can be undone.
+"""The Papierkorb: every deletion of an entry of the directory can be undone.
 
 `delete_with_snapshot()` stores everything a deletion removes – the entry itself, the
 rows deleted with it (memberships, seats, sub-groups, reports, photos, the rows of
@@ -8,7 +8,9 @@ transaction, re-links the unlinked rows and records the restoration in the chang
 history. If something stands in the way (a new town took the same slug meanwhile),
 it refuses with a German explanation and changes nothing.
 
-`TrashMixin` routes the admin's deletions of `TRASH_MODELS` through the Papierkorb.
+`TrashMixin` routes the admin's deletions of every model of the directory apps (cities,
+networks, events) through the Papierkorb, also rows deleted in an inline of another entry's
+form; /redaktion/ deletes photos the same way (events/actions.py).
 `purge()` (`manage.py empty_trash`, run daily) removes entries deleted longer ago than
 settings.TRASH_RETENTION_DAYS, with the photo files only they still referred to.
 """
@@ -30,10 +32,10 @@ from django.db.models import F, FileField
 from django.db.models.deletion import Collector
 from django.utils import timezone
 
+from core.directory import directory_app_labels
 from core.locking import VersionedModel
 from core.models import DeletedEntry
 
-TRASH_MODELS = frozenset({"cities.city", "networks.network", "events.meeting"})
 RESTORE_REASON = "Aus dem Papierkorb wiederhergestellt"
 
 
@@ -42,7 +44,14 @@ class RestoreError(Exception):
 
 
 def in_trash(model) -> bool:
-    return model._meta.label_lower in TRASH_MODELS
+    """Deletions of the directory's entries go through the Papierkorb. (Link tables and the
+    history's copies are never deleted on their own: they go with the entry they belong to.)"""
+    meta = model._meta
+    return (
+        meta.app_label in directory_app_labels()
+        and not meta.auto_created
+        and not hasattr(model, "instance_type")  # django-simple-history's historical models
+    )
 
 
 def _label(model) -> str:
@@ -55,6 +64,24 @@ def _collect(obj) -> Collector:
     collector = Collector(using=using, origin=obj, force_collection=True)
     collector.collect([obj])
     return collector
+
+
+def consequences(obj) -> tuple[list, list]:
+    """(rows deleted with `obj`, rows that lose their link to it): what deleting `obj` touches
+    besides `obj` itself, as model instances."""
+    collector = _collect(obj)
+    deleted = [
+        instance
+        for instances in collector.data.values()
+        for instance in instances
+        if not (type(instance)._meta.concrete_model is type(obj)._meta.concrete_model and instance.pk == obj.pk)
+    ]
+    unlinked = []
+    for (_field, value), querysets in collector.field_updates.items():
+        if value is None:
+            for queryset in querysets:
+                unlinked.extend(queryset)
+    return deleted, unlinked
 
 
 def snapshot_of(obj) -> tuple[list[dict], list[dict]]:
@@ -332,7 +359,7 @@ def purge(days: int | None = None, *, dry_run: bool = False) -> PurgeResult:
 
 
 class TrashMixin:
-    """ModelAdmin mixin: deletions of `TRASH_MODELS` go to the Papierkorb first."""
+    """ModelAdmin mixin: deletions of the directory's entries go to the Papierkorb first."""
 
     trash_delete_template = "admin/trash/delete_confirmation.html"
     trash_delete_selected_template = "admin/trash/delete_selected_confirmation.html"
@@ -357,6 +384,18 @@ class TrashMixin:
         with transaction.atomic(using=queryset.db):
             for obj in queryset:
                 delete_with_snapshot(obj, request.user)
+
+    def save_formset(self, request, form, formset, change):
+        """Rows deleted in an inline go to the Papierkorb too, each as an entry of its own."""
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            if in_trash(type(obj)):
+                delete_with_snapshot(obj, request.user)
+            else:
+                obj.delete()
+        for instance in instances:
+            instance.save()
+        formset.save_m2m()
 
     def response_delete(self, request, obj_display, obj_id):
         response = super().response_delete(request, obj_display, obj_id)

@@ -13,6 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from core import permissions
+from core.trash import delete_with_snapshot
 from events.models import REPORT_NEEDS_TEXT, MeetingPhoto, MeetingReport, ReportStatus
 
 REPORT_FIRST = "Bitte speichern Sie zuerst den Bericht (als Entwurf); dann können Sie Fotos hinzufügen."
@@ -84,13 +85,11 @@ def add_photo(photo: MeetingPhoto, *, user) -> MeetingPhoto:
 
 
 def delete_photo(photo: MeetingPhoto, *, user) -> None:
-    """Remove the photo; its files go once the deletion is committed."""
+    """Move the photo to the Papierkorb; its files stay until the Papierkorb lets it go
+    (`manage.py empty_trash`), so the office can restore it."""
     if not permissions.can(user, permissions.DELETE, photo):
         raise PermissionDenied
-    files = (photo.image, photo.thumbnail)
-    with transaction.atomic():
-        photo.delete()
-        transaction.on_commit(lambda: delete_files(*files))
+    delete_with_snapshot(photo, user)
 
 
 def delete_files(*files) -> None:

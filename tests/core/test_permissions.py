@@ -271,6 +271,15 @@ def test_change(client, office_client, accounts, role, name):
 # --- delete ---------------------------------------------------------------------------------
 
 
+# Own rows whose deletion would change rows outside the role's towns and networks (the demo's
+# Stendal organisation is a partner of the Austauschkreis, its mayor took part in that network's
+# meeting): the delete page explains why it cannot be done, and a forged POST changes nothing.
+REACHES_OUTSIDE = {
+    ("coordinator", "organization"): "Austauschkreis Stendal, Lemgo, Parchim und Gardelegen",
+    ("coordinator", "person"): "Digitaler Austausch der Verwaltungsspitzen von Stendal, Lemgo, Parchim und Gardelegen",
+}
+
+
 @pytest.mark.parametrize("name", SUBJECTS)
 @pytest.mark.parametrize("role", ROLES)
 def test_delete(client, accounts, role, name):
@@ -281,7 +290,15 @@ def test_delete(client, accounts, role, name):
         before = snapshot(model)
         confirmation = client.get(url(name, obj, "delete"))
         response = client.post(url(name, obj, "delete"), {"post": "yes"})
-        if allowed and owned:
+        if allowed and owned and (role, name) in REACHES_OUTSIDE:
+            assert confirmation.status_code == response.status_code == 200
+            for answer in (confirmation, response):
+                text = page(answer).text
+                assert f"„{obj}“ können Sie nicht löschen." in text
+                assert REACHES_OUTSIDE[role, name] in text
+                assert "wenden Sie sich bitte an das Programmbüro" in text
+            assert snapshot(model) == before
+        elif allowed and owned:
             assert confirmation.status_code == 200
             assert response.status_code == 302, (role, name, response.status_code)
             assert not model._base_manager.filter(pk=obj.pk).exists()
@@ -293,7 +310,7 @@ def test_delete(client, accounts, role, name):
 def test_bulk_delete_action_skips_foreign_rows(client, accounts):
     """A forged changelist action with foreign ids deletes only what the user owns."""
     client.force_login(accounts["koordination-stendal"])
-    own = Person.objects.get(name="Bastian Sieler")
+    own = Person.objects.create(name="Paula Probe", role="Ehrenamtskoordination", city=City.objects.get(slug="stendal"))
     foreign = Person.objects.get(name="Marcus Baier")
     client.post(
         url("person", action="changelist"),

@@ -3,13 +3,17 @@
 A refusal must leave nothing behind: no row and no file under MEDIA_ROOT.
 """
 
+import datetime
 import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import ExifTags, Image
 
+from core.models import DeletedEntry
+from core.trash import delete_with_snapshot, purge, restore
 from events.images import DRAFT_SIDE, _open_checked
 from events.models import Meeting, MeetingPhoto
 from tests.pages import page
@@ -119,7 +123,9 @@ def test_the_photo_shows_on_the_public_meeting_page_and_in_the_editor(editor, cl
     assert served.status_code == 200 and served["Content-Type"] == "image/jpeg"
 
 
-def test_deleting_a_photo_removes_the_row_and_its_files(editor, media_root, django_capture_on_commit_callbacks):
+def test_a_deleted_photo_goes_to_the_papierkorb_and_its_files_go_when_it_is_emptied(
+    editor, media_root, settings, django_capture_on_commit_callbacks
+):
     upload(editor, "gruppe.jpg", image_bytes("JPEG"))
     photo = MeetingPhoto.objects.get()
     assert len(stored_files(media_root)) == 2
@@ -129,6 +135,16 @@ def test_deleting_a_photo_removes_the_row_and_its_files(editor, media_root, djan
 
     assert response.status_code == 302
     assert not MeetingPhoto.objects.exists()
+    entry = DeletedEntry.objects.get(model_label="events.meetingphoto", object_pk=str(photo.pk))
+    assert entry.deleted_by.username == "sprecherin-sachsen-anhalt"
+    # The office can still restore it: the files stay until the Papierkorb lets the entry go.
+    assert len(stored_files(media_root)) == 2
+    restore(entry)
+    assert MeetingPhoto.objects.get().image.name == photo.image.name
+
+    delete_with_snapshot(MeetingPhoto.objects.get())
+    DeletedEntry.objects.update(deleted_at=timezone.now() - datetime.timedelta(days=settings.TRASH_RETENTION_DAYS + 1))
+    purge()
     assert stored_files(media_root) == []
 
 
