@@ -15,6 +15,7 @@ from django.contrib.auth import SESSION_KEY
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
+from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 from tests.core.test_locking import admin_change_url, open_change_form, signed_in
@@ -560,11 +561,14 @@ def test_without_trusted_proxies_a_forwarded_header_changes_nothing(client, edit
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
-def run_tasks():
+def run_tasks(monkeypatch):
+    # The worker closes its database connection between tasks (a fresh one per task); inside a
+    # test's transaction that would end the transaction, so here it keeps the connection.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
 
 
-def test_with_the_production_backend_the_request_only_queues_the_mail(client, editor, settings):
+def test_with_the_production_backend_the_request_only_queues_the_mail(client, editor, settings, monkeypatch):
     settings.TASKS = DATABASE_TASKS
     known = request_reset(client)
     unknown = request_reset(client, "niemand@example.org")
@@ -574,7 +578,7 @@ def test_with_the_production_backend_the_request_only_queues_the_mail(client, ed
     assert mail.outbox == []
     assert DBTaskResult.objects.filter(status="READY").count() == 2
 
-    run_tasks()
+    run_tasks(monkeypatch)
     assert [message.to for message in mail.outbox] == [["koordination@example.org"]]
     assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 2
     # The link in the queued mail works like one sent at once.
