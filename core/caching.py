@@ -34,6 +34,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -209,6 +210,24 @@ def drop_unknown_params(request) -> None:
     kept = [(name, value) for name in request.GET if name in known for value in request.GET.getlist(name)]
     request.META["QUERY_STRING"] = urlencode(kept)
     request.GET = QueryDict(request.META["QUERY_STRING"])
+
+
+def remember(name: str, compute: Callable[[], Any]) -> Any:
+    """`compute()` once per state of the directory and release, shared by every page and process.
+
+    For parts that are the same whatever a visitor asks (the map of all towns): a page that is not
+    in the page cache still finds them ready. The key holds the directory's token, so the next edit
+    makes a fresh one; the token costs one query, which a stored value saves again.
+    """
+    token, _ = current_version()
+    release, _ = release_fingerprint()
+    key = f"directory:{token}:{release}:{name}"
+    cache = caches["default"]
+    value = _cache_call(cache.get, key)
+    if value is None:
+        value = compute()
+        _cache_call(cache.set, key, value, settings.PAGE_CACHE_SECONDS)
+    return value
 
 
 # Redis evicts under memory pressure only with one of these policies (every key of ours expires).

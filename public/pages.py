@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from cities.models import City, Organization, Person
-from core.caching import memory_bound
+from core.caching import memory_bound, remember
 from core.maps import render_germany_map
 from core.models import Source
 from core.text import fold, visible_text
@@ -25,6 +25,7 @@ from public.figures import programme_figure
 
 logger = logging.getLogger(__name__)
 
+HOME_MAP_TITLE = "Karte aller Engagierten Städte im Verzeichnis"
 SEARCH_MAX_LENGTH = 100
 SEARCH_RESULTS_PER_KIND = 20
 
@@ -40,7 +41,7 @@ def home(request):
             "meetings_this_year": Meeting.objects.filter(starts_on__year=today.year).count(),
         },
         "year": today.year,
-        "map": render_germany_map(cities.map_points(), title="Karte aller Engagierten Städte im Verzeichnis"),
+        "map": remember("map:home", lambda: render_germany_map(cities.map_points(), title=HOME_MAP_TITLE)),
         "upcoming": Meeting.objects.announced(today).with_relations().order_by("starts_on")[:3],
         "reports": MeetingReport.objects.published().select_related("meeting").order_by("-published_at")[:3],
     }

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from cities.models import City, CityKind, Person, State
 from core import seo
+from core.caching import remember
 from core.exports import Column, bad_filter_response, export_response, sources_column, with_sources
 from core.listing import capped, filter_chips, fragment_part, paginate, render_list, vary_on_htmx
 from core.maps import render_germany_map
@@ -63,7 +64,11 @@ def city_list(request):
         "nav": "cities",
     }
     if part is None:
-        context.update(map_context(cities, zoom=bool(chips)))
+        # Without filters every visitor sees the same map of all towns: made once per state of the directory.
+        if filterset.is_bound:
+            context.update(map_context(cities, zoom=bool(chips)))
+        else:
+            context.update(remember("map:towns", lambda: map_context(cities, zoom=False)))
         context.update(programme_figure())
     return render_list(request, "cities/city_list.html", context)
 

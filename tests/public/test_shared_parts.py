@@ -1,0 +1,48 @@
+"""Parts every visitor sees alike are made once per state of the directory (core.caching.remember):
+the map of all towns on the home page and the unfiltered directory. An edit makes them anew."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cities.models import City
+from tests.pages import page
+
+pytestmark = pytest.mark.django_db
+
+
+def map_of(response) -> str:
+    (svg,) = [node for node in page(response).find_all("svg") if "map" in (node.get("class") or "").split()]
+    return str(svg)
+
+
+def queries(client, url) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return [query["sql"] for query in captured.captured_queries]
+
+
+@pytest.mark.parametrize("url", ["/", "/staedte/"])
+def test_the_map_of_all_towns_is_made_once_and_then_taken_from_the_cache(client, demo, url):
+    first = queries(client, url)
+    again = queries(client, url)
+    # The map's two queries (the towns' points and their clusters) are gone; the rest is the same.
+    gone = [sql for sql in first if sql not in again]
+    assert len(gone) == 2 and len(again) == len(first) - 2
+    assert all('"cities_city"."latitude"' in sql for sql in gone)
+
+
+@pytest.mark.parametrize("url", ["/", "/staedte/"])
+def test_an_edit_makes_the_map_anew(client, demo, url, django_capture_on_commit_callbacks):
+    before = map_of(client.get(url))
+    assert map_of(client.get(url)) == before
+    stendal = City.objects.get(slug="stendal")
+    with django_capture_on_commit_callbacks(execute=True):
+        stendal.latitude, stendal.longitude = 47.99, 7.85  # moved to the Breisgau
+        stendal.save()
+    assert map_of(client.get(url)) != before
+
+
+def test_a_filtered_directory_draws_its_own_map(client, demo):
+    whole = map_of(client.get("/staedte/"))
+    assert map_of(client.get("/staedte/?land=sachsen-anhalt")) != whole
