@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404, render
 
 from cities.models import City
 from core import seo
+from core.caching import remember
 from core.exports import (
     Column,
     applied_filters,
@@ -208,6 +209,19 @@ def matrix_filterset(request) -> MatrixFilterSet:
     return MatrixFilterSet(request.GET or None, queryset=City.objects.active().with_state().order_by("name"))
 
 
+def matrix_columns(request, filterset: MatrixFilterSet):
+    """The page of columns and its networks. Without filters (only paging) every visitor sees the
+    same columns: their ids are listed once per state of the directory, and a page fetches its own."""
+    unfiltered = not filterset.is_bound or (filterset.is_valid() and not any(filterset.form.cleaned_data.values()))
+    if not unfiltered:
+        columns = paginate(request, filterset.networks(), MATRIX_COLUMNS_PER_PAGE, param=COLUMN_PAGE_PARAM)
+        return columns, list(columns.object_list)
+    ids = remember("matrix:columns", lambda: list(filterset.networks().values_list("pk", flat=True)))
+    columns = paginate(request, ids, MATRIX_COLUMNS_PER_PAGE, param=COLUMN_PAGE_PARAM)
+    by_id = Network.objects.in_bulk(list(columns.object_list))
+    return columns, [by_id[pk] for pk in columns.object_list if pk in by_id]
+
+
 @vary_on_htmx
 def membership_matrix(request):
     """Towns as rows, networks as columns: who belongs to which network, at a glance.
@@ -216,9 +230,8 @@ def membership_matrix(request):
     however many towns and networks the directory holds."""
     filterset = matrix_filterset(request)
     page = paginate(request, filterset.qs, MATRIX_ROWS_PER_PAGE)
-    columns = paginate(request, filterset.networks(), MATRIX_COLUMNS_PER_PAGE, param=COLUMN_PAGE_PARAM)
+    columns, networks = matrix_columns(request, filterset)
     cities = list(page.object_list)
-    networks = list(columns.object_list)
     memberships = set(
         Membership.objects.current()
         .filter(city__in=[c.pk for c in cities], network__in=[n.pk for n in networks])

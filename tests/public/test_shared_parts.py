@@ -1,5 +1,6 @@
 """Parts every visitor sees alike are made once per state of the directory (core.caching.remember):
-the map of all towns on the home page and the unfiltered directory. An edit makes them anew."""
+the map of all towns on the home page and the unfiltered directory, the columns of the
+unfiltered membership matrix. An edit makes them anew."""
 
 import pytest
 from django.db import connection
@@ -7,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cities.models import City
 from tests.pages import page
+from tests.public.crowded import crowd
 
 pytestmark = pytest.mark.django_db
 
@@ -46,3 +48,18 @@ def test_an_edit_makes_the_map_anew(client, demo, url, django_capture_on_commit_
 def test_a_filtered_directory_draws_its_own_map(client, demo):
     whole = map_of(client.get("/staedte/"))
     assert map_of(client.get("/staedte/?land=sachsen-anhalt")) != whole
+
+
+def column_count(response) -> str:
+    return page(response).one("h2", class_="result-count").text
+
+
+def test_the_matrix_columns_are_listed_once_and_follow_an_edit(client, demo, django_capture_on_commit_callbacks):
+    first = queries(client, "/mitgliedschaften/")
+    again = queries(client, "/mitgliedschaften/")
+    # The list of columns comes from the cache; the page fetches only its own networks.
+    assert len(again) == len(first) - 1
+    before = column_count(client.get("/mitgliedschaften/"))
+    with django_capture_on_commit_callbacks(execute=True):
+        crowd()
+    assert column_count(client.get("/mitgliedschaften/")) != before
