@@ -24,20 +24,23 @@ LOGIN_PROTECTION_NAMES = {
 
 
 def name_login_protection() -> None:
-    if not registry.is_installed("axes"):
-        return
-    config = registry.get_app_config("axes")
-    config.verbose_name = "Schutz vor Passwort-Raten"
-    for model in config.get_models():
-        if model.__name__ in LOGIN_PROTECTION_NAMES:
-            model._meta.verbose_name_plural, model._meta.verbose_name = LOGIN_PROTECTION_NAMES[model.__name__]
+    name_app("axes", "axes", "Schutz vor Passwort-Raten", LOGIN_PROTECTION_NAMES)
+
+
+# django-tasks-db's queue: the reset mails waiting for `manage.py db_worker`.
+BACKGROUND_TASK_NAMES = {"DBTaskResult": ("Aufgaben (z. B. Mails zum Passwort)", "Aufgabe")}
 
 
 def name_background_tasks() -> None:
-    """django-tasks-db's queue (the reset mails waiting for `manage.py db_worker`), named in German."""
-    if not registry.is_installed("django_tasks_db"):
+    name_app("django_tasks_db", "django_tasks_database", "Hintergrundaufgaben", BACKGROUND_TASK_NAMES)
+
+
+def name_app(app_name: str, label: str, verbose_name: str, model_names: dict[str, tuple[str, str]]) -> None:
+    """German names for an installed app of another project and its models (plural, singular)."""
+    if not registry.is_installed(app_name):
         return
-    config = registry.get_app_config("django_tasks_database")
-    config.verbose_name = "Hintergrundaufgaben"
+    config = registry.get_app_config(label)
+    config.verbose_name = verbose_name
     for model in config.get_models():
-        model._meta.verbose_name_plural, model._meta.verbose_name = "Aufgaben (z. B. Mails zum Passwort)", "Aufgabe"
+        if model.__name__ in model_names:
+            model._meta.verbose_name_plural, model._meta.verbose_name = model_names[model.__name__]

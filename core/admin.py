@@ -218,10 +218,10 @@ class DirectoryAdmin(
         foreign = []
         for obj in objs:
             try:
-                touched = trash.consequences(obj)
+                rows = permissions.foreign_consequences(request.user, obj, trash.consequences)
             except (ProtectedError, RestrictedError):
                 continue  # Django lists what protects the entry; the deletion cannot happen anyway
-            for row in permissions.foreign_consequences(request.user, obj, *touched):
+            for row in rows:
                 text = f"{capfirst(row._meta.verbose_name)}: {row}"
                 if text not in foreign:
                     foreign.append(text)

@@ -32,6 +32,7 @@ import hashlib
 import logging
 import uuid
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -212,14 +213,20 @@ def drop_unknown_params(request) -> None:
     request.GET = QueryDict(request.META["QUERY_STRING"])
 
 
+# The directory's version as the page cache read it for the page being rendered: remember() takes
+# it from here instead of asking the database a second time.
+_rendering_version: ContextVar[tuple[str, datetime.datetime] | None] = ContextVar("rendering_version", default=None)
+
+
 def remember(name: str, compute: Callable[[], Any]) -> Any:
     """`compute()` once per state of the directory and release, shared by every page and process.
 
     For parts that are the same whatever a visitor asks (the map of all towns): a page that is not
     in the page cache still finds them ready. The key holds the directory's token, so the next edit
-    makes a fresh one; the token costs one query, which a stored value saves again.
+    makes a fresh one; the token costs one query (none when the page cache read it already),
+    which a stored value saves again.
     """
-    token, _ = current_version()
+    token, _ = _rendering_version.get() or current_version()
     release, _ = release_fingerprint()
     key = f"directory:{token}:{release}:{name}"
     cache = caches["default"]
@@ -350,7 +357,11 @@ class PageCacheMiddleware:
 
         plain = _load(key) if gzip else None
         if plain is None:
-            plain = self.get_response(request)
+            reading = _rendering_version.set((token, changed_at))
+            try:
+                plain = self.get_response(request)
+            finally:
+                _rendering_version.reset(reading)
             if not _storable(plain):
                 return plain
             plain["ETag"] = etag

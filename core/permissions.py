@@ -319,8 +319,11 @@ def _link_owner(row: Model) -> Model | None:
     return None
 
 
-def foreign_consequences(user, entry: Model, deleted: Iterable[Model], unlinked: Iterable[Model]) -> list[Model]:
-    """The rows deleting `entry` would delete or unlink that the user may not change themselves.
+def foreign_consequences(
+    user, entry: Model, consequences: Callable[[Model], tuple[Iterable[Model], Iterable[Model]]]
+) -> list[Model]:
+    """The rows deleting `entry` would delete or unlink that the user may not change themselves;
+    `consequences(entry)` names them (core.trash.consequences: rows deleted, rows unlinked).
 
     A deletion reaches beyond its entry: deleting an organisation empties the towns it
     coordinated and drops it from the networks it was a partner of. Whoever deletes must be
@@ -329,6 +332,7 @@ def foreign_consequences(user, entry: Model, deleted: Iterable[Model], unlinked:
     """
     if is_office(user):
         return []
+    deleted, unlinked = consequences(entry)
     deleted = list(deleted)
     going = {(row._meta.concrete_model, row.pk) for row in [entry, *deleted]}
     directory = directory_app_labels()

@@ -22,7 +22,10 @@ def filter_params(filterset: type[FilterSet]) -> set[str]:
     names = set()
     for name, field in filterset().form.fields.items():
         suffixes = getattr(field.widget, "suffixes", None)
-        names.update(f"{name}_{suffix}" if suffix else name for suffix in suffixes) if suffixes else names.add(name)
+        if suffixes:
+            names.update(f"{name}_{suffix}" if suffix else name for suffix in suffixes)
+        else:
+            names.add(name)
     return names
 
 

@@ -69,3 +69,9 @@ def test_the_matrix_columns_are_listed_once_and_follow_an_edit(client, demo, dja
     with django_capture_on_commit_callbacks(execute=True):
         crowd()
     assert column_count(client.get("/mitgliedschaften/")) != before
+
+
+def test_with_the_page_cache_a_page_reads_the_directorys_token_once(client, demo, settings):
+    settings.PAGE_CACHE = True
+    sqls = queries(client, "/")  # a miss: the page is rendered, with the remembered map
+    assert len([sql for sql in sqls if "engagiert_directoryversion" in sql]) == 1
