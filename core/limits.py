@@ -44,8 +44,8 @@ def too_large(limit: int) -> HttpResponse:
         loader.render_to_string("413.html", {"limit": limit, "photo_limit": settings.PHOTO_MAX_BYTES}), status=413
     )
     response["Cache-Control"] = "no-store"
-    # The unread body is still on its way: the connection cannot carry another request.
-    response["Connection"] = "close"
+    # No "Connection: close" here: WSGI leaves hop-by-hop headers to the server (wsgiref refuses
+    # them with a 500), and the server closes a connection whose body was not read.
     return response
 
 
