@@ -1,7 +1,7 @@
 """The measurements of the benchmark; bench/run starts the servers and calls this.
 
     python bench/measure.py wait URL
-    python bench/measure.py run --baseline URL --site URL --uncached URL \
+    python bench/measure.py run --baseline URL --site URL --uncached URL --mix URL \
         --demo-db URL --large-db URL --results DIR
 
 `run` measures, in this order, and writes everything to DIR/results.json:
@@ -10,14 +10,18 @@
    and JavaScript it references, whether it came from the page cache;
 2. throughput and latency with wrk: the baseline, every page from the production server
    (page cache on), the baseline again, then every page with the page cache off;
-3. Lighthouse (performance, accessibility, best practices, SEO) for the pages marked so;
-4. database queries per page on the demo and on the large database (bench/queries.py).
+3. the realistic mix (bench/mix.py, bench/mix.lua) against a server of its own that has served
+   nothing yet: cold, in steady state once every address was asked for, and in the minute after
+   an edit; then the baseline a third time, and the peak memory of every server's workers;
+4. Lighthouse (performance, accessibility, best practices, SEO) for the pages marked so;
+5. database queries per page on the demo and on the large database (bench/queries.py).
 
 Durations and load come from the environment: BENCH_DURATION (seconds per measured run,
 default 15), BENCH_WARMUP (seconds of load before each, default 2), BENCH_UNCACHED_DURATION
 (the same with the page cache off, default 10 or BENCH_DURATION if shorter),
 BENCH_CONNECTIONS (50), BENCH_THREADS (2), BENCH_LIGHTHOUSE_RUNS (3, the median counts) or
-BENCH_LIGHTHOUSE=off.
+BENCH_LIGHTHOUSE=off; for the mix BENCH_MIX_COLD (30), BENCH_MIX_AFTER_EDIT (60) and
+BENCH_MIX_FILL_MAX (300, seconds at most to ask for every address once).
 """
 
 import argparse
@@ -44,6 +48,8 @@ from data import connect, count_rows
 from pages import PAGES
 
 WRK_SCRIPT = BENCH / "wrk.lua"
+MIX_SCRIPT = BENCH / "mix.lua"
+MIX_BUILDER = BENCH / "mix.py"
 LIGHTHOUSE = BENCH / "node_modules" / ".bin" / "lighthouse"
 CHROME_FLAGS = (
     "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
@@ -65,6 +71,9 @@ UNCACHED_DURATION = env_number("BENCH_UNCACHED_DURATION", min(10, DURATION))
 CONNECTIONS = int(env_number("BENCH_CONNECTIONS", 50))
 THREADS = int(env_number("BENCH_THREADS", 2))
 LIGHTHOUSE_RUNS = max(1, int(env_number("BENCH_LIGHTHOUSE_RUNS", 3)))
+MIX_COLD = env_number("BENCH_MIX_COLD", 30)
+MIX_AFTER_EDIT = env_number("BENCH_MIX_AFTER_EDIT", 60)
+MIX_FILL_MAX = env_number("BENCH_MIX_FILL_MAX", 300)
 
 
 def log(message: str) -> None:
@@ -164,7 +173,7 @@ def sizes(site: str) -> dict:
 # --- wrk --------------------------------------------------------------------------------------
 
 
-def wrk(url: str, headers: dict, seconds: float, raw_output: Path) -> dict:
+def wrk(url: str, headers: dict, seconds: float, raw_output: Path, script: Path = WRK_SCRIPT, script_args=()) -> dict:
     command = [
         "wrk",
         f"--threads={THREADS}",
@@ -172,10 +181,11 @@ def wrk(url: str, headers: dict, seconds: float, raw_output: Path) -> dict:
         f"--duration={max(1, round(seconds))}s",
         "--timeout=30s",
         "--latency",
-        f"--script={WRK_SCRIPT}",
+        f"--script={script}",
         f"--header=Accept-Encoding: {ACCEPT_ENCODING}",
         *(f"--header={name}: {value}" for name, value in headers.items()),
         url,
+        *(["--", *script_args] if script_args else []),
     ]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     raw_output.parent.mkdir(parents=True, exist_ok=True)
@@ -183,7 +193,7 @@ def wrk(url: str, headers: dict, seconds: float, raw_output: Path) -> dict:
     line = next(line for line in output.splitlines() if line.startswith("BENCH_JSON "))
     figures = json.loads(line.removeprefix("BENCH_JSON "))
     latency = figures["latency_us"]
-    return {
+    result = {
         "rps": figures["requests"] / (figures["duration_us"] / 1e6),
         "requests": figures["requests"],
         "p50_ms": latency["p50"] / 1000,
@@ -193,6 +203,10 @@ def wrk(url: str, headers: dict, seconds: float, raw_output: Path) -> dict:
         "errors": sum(figures["errors"].values()),
         "error_detail": figures["errors"],
     }
+    if "cache" in figures:  # bench/mix.lua: the answers by X-Cache, and those that were not 200
+        result["cache"] = figures["cache"]
+        result["not_200"] = figures["not_200"]
+    return result
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -245,6 +259,87 @@ def load(name: str, url: str, headers: dict, seconds: float, results: Path, pid:
         + (f"   (busy {figures['settle_s']:.0f} s afterwards)" if figures["settle_s"] >= 3 else "")
     )
     return figures
+
+
+# --- the realistic mix ------------------------------------------------------------------------
+
+
+def mix_addresses(database_url: str, path: Path) -> tuple[int, str]:
+    env = {**os.environ, "DATABASE_URL": database_url, "LOG_LEVEL": "WARNING"}
+    env.pop("REDIS_URL", None)
+    output = subprocess.run(
+        [sys.executable, str(MIX_BUILDER), str(path)], capture_output=True, text=True, check=True, env=env
+    ).stdout.strip()
+    return len(path.read_text().splitlines()), output
+
+
+def edit_town(database_url: str) -> float:
+    """Saves a town as the admin saves it (Model.save): every cached page of the directory turns stale."""
+    env = {**os.environ, "DATABASE_URL": database_url, "LOG_LEVEL": "WARNING"}
+    code = (
+        "from cities.models import City; city = City.objects.get(slug='wittenberg'); "
+        "city.description = city.description.rstrip() + ' '; city.save()"
+    )
+    started = time.monotonic()
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), "shell", "-c", code], check=True, env=env)
+    return time.monotonic() - started
+
+
+def mix_run(name: str, url: str, file: Path, mode: str, seconds: float, results: Path) -> dict:
+    figures = wrk(
+        url + "/",
+        {},
+        seconds,
+        results / "wrk" / f"{name}.txt",
+        script=MIX_SCRIPT,
+        script_args=(str(file), mode, str(THREADS)),
+    )
+    cache = figures.get("cache", {})
+    answered = sum(cache.values()) or 1
+    figures["hit_share"] = cache.get("hit", 0) / answered
+    log(
+        f"{name:28} {figures['rps']:9.1f} req/s   p50 {figures['p50_ms']:8.2f} ms   p99 {figures['p99_ms']:8.2f} ms"
+        f"   cache hits {figures['hit_share'] * 100:5.1f} %"
+        + (f"   {figures['errors']} errors" if figures["errors"] else "")
+        + (f"   {figures['not_200']} not 200" if figures.get("not_200") else "")
+    )
+    return figures
+
+
+def mix(args, results: Path, pid: int) -> dict:
+    """The realistic mix against a server that has served nothing yet: (a) cold, (b) once every
+    address was asked for (steady state), (c) the minute after an edit."""
+    file = results / "mix-addresses.txt"
+    count, summary = mix_addresses(args.large_db, file)
+    log(summary)
+    outcome = {"addresses": count, "summary": summary}
+    outcome["cold"] = mix_run("mix-cold", args.mix, file, "random", MIX_COLD, results)
+    # Every address once (at the rate of the cold run it takes this long), so the cache holds them.
+    fill = min(MIX_FILL_MAX, max(10.0, 1.5 * count / max(outcome["cold"]["rps"], 1)))
+    outcome["fill"] = mix_run("mix-fill", args.mix, file, "walk", fill, results)
+    settle(pid)
+    outcome["steady"] = mix_run("mix-steady", args.mix, file, "random", DURATION, results)
+    settle(pid)
+    outcome["edit_s"] = round(edit_town(args.large_db), 1)
+    outcome["after_edit"] = mix_run("mix-after-edit", args.mix, file, "random", MIX_AFTER_EDIT, results)
+    settle(pid)
+    return outcome
+
+
+def peak_memory(pid: int) -> dict:
+    """Peak resident memory (VmHWM) of each worker process of a server, in MB."""
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    workers = [int(child) for child in children.read_text().split()] if children.exists() else []
+    peaks = []
+    for worker in workers:
+        try:
+            status = Path(f"/proc/{worker}/status").read_text()
+        except OSError:
+            continue
+        found = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
+        if found:
+            peaks.append(round(int(found.group(1)) / 1024, 1))
+    return {"workers": len(peaks), "peak_mb": max(peaks, default=0), "each_mb": peaks}
 
 
 # --- Lighthouse -------------------------------------------------------------------------------
@@ -410,11 +505,22 @@ def run(args) -> None:
         uncached[page.key] = load(
             f"uncached-{page.key}", url, page.headers, UNCACHED_DURATION, results_dir, pids["uncached"]
         )
+    print(
+        f"== The realistic mix (a server of its own, page cache on): {MIX_COLD:g} s cold, every address once, "
+        f"{DURATION:g} s steady, {MIX_AFTER_EDIT:g} s after an edit",
+        flush=True,
+    )
+    pids["mix"] = int((results_dir / "server-mix.pid").read_text())
+    results["mix"] = mix(args, results_dir, pids["mix"])
+    baseline_mix = load("baseline-after-mix", args.baseline + "/", {}, DURATION, results_dir, pids["baseline"])
     results["load"] = {
-        "baseline": {"start": baseline_start, "end": baseline_end},
+        "baseline": {"start": baseline_start, "end": baseline_end, "after_mix": baseline_mix},
         "cached": cached,
         "uncached": uncached,
     }
+    results["memory"] = {name: peak_memory(pid) for name, pid in pids.items()}
+    for name, memory in results["memory"].items():
+        log(f"{name:28} {memory['workers']} workers, peak {memory['peak_mb']:.0f} MB each at most")
 
     results["lighthouse"] = {}
     if os.environ.get("BENCH_LIGHTHOUSE", "on").lower() not in {"off", "0", "false", "no"}:
@@ -457,7 +563,7 @@ def main() -> None:
     wait_command = commands.add_parser("wait", help="wait until URL answers 200")
     wait_command.add_argument("url")
     run_command = commands.add_parser("run", help="measure everything")
-    for name in ("baseline", "site", "uncached", "demo-db", "large-db"):
+    for name in ("baseline", "site", "uncached", "mix", "demo-db", "large-db"):
         run_command.add_argument(f"--{name}", required=True)
     run_command.add_argument("--results", type=Path, required=True)
     args = parser.parse_args()

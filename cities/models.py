@@ -530,9 +530,12 @@ class City(VersionedModel):
         verbose_name_plural = "Engagierte Städte"
         ordering = ["name"]
         indexes = [
+            # The directory's sorts; newest or largest first (undated last): migration 0009, PostgreSQL.
+            models.Index(fields=["name"], name="city_name_idx"),
             models.Index(fields=["joined_year"], name="city_joined_year_idx"),
             models.Index(fields=["population"], name="city_population_idx"),
-            models.Index(fields=["state", "active"], name="city_state_active_idx"),
+            # The counts of member towns per state, read from the index alone.
+            models.Index(fields=["state", "active", "kind"], name="city_state_members_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -169,7 +169,9 @@ class Meeting(VersionedModel):
                 violation_error_message="Das Ende darf nicht vor dem Beginn liegen.",
             ),
         ]
-        indexes = [models.Index(fields=["starts_on"], name="meeting_starts_on_idx")]
+        # The upcoming list walks this index by date and skips the ended meetings inside it. The
+        # past list's index (newest first, undated last) exists on PostgreSQL only: migration 0009.
+        indexes = [models.Index(fields=["starts_on", "title", "period_ends_on"], name="meeting_upcoming_idx")]
 
     def __str__(self) -> str:
         when = self.date_display

@@ -7,7 +7,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Q, Window
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -261,6 +261,19 @@ class MembershipQuerySet(models.QuerySet):
     def in_network_order(self):
         """By the network's kind (federal first, see `kind_order`), then by its name."""
         return self.alias(kind_order=kind_order("network__kind")).order_by("kind_order", "network__name")
+
+    def badges(self, shown: int):
+        """The networks a town's card names: its current memberships but the federal one (every
+        town is in it), in network order, for a prefetch sliced to `shown` per town. Each carries
+        `of_town`, how many such memberships its town has, and only what a badge shows of its network."""
+        return (
+            self.current()
+            .exclude(network__kind=NetworkKind.FEDERAL)
+            .select_related("network")
+            .only("city", "network__name", "network__short_name", "network__slug", "network__kind")
+            .annotate(of_town=Window(Count("pk"), partition_by=[F("city_id")]))
+            .in_network_order()[:shown]
+        )
 
 
 class Membership(models.Model):

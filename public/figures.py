@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from cities.models import PROGRAMME_START_YEAR, City
+from core.caching import remember
 from core.charts import Column, ColumnChart, Marker
 from core.models import Citation, Source
 from networks.models import StatedCount
@@ -12,7 +13,12 @@ from networks.models import StatedCount
 
 def programme_figure() -> dict:
     """„N von M Engagierten Städten (Stand …) sind im Verzeichnis“: the directory's count of member
-    towns and the programme's newest stated total with its sources (three queries)."""
+    towns and the programme's newest stated total with its sources. The same on every page that
+    shows it: made once per state of the directory (three queries then, none after)."""
+    return remember("programme-figure", _programme_figure)
+
+
+def _programme_figure() -> dict:
     stated = (
         StatedCount.objects.programme()
         .newest_first()

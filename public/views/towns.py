@@ -47,12 +47,12 @@ def city_list(request):
     picker = network_picker(filterset, kinds_field="art")
     if part == "netzwerke":
         return render(request, "networks/network_picker.html#choices", {"picker": picker})
-    page = paginate(request, cities.with_current_networks(), CITIES_PER_PAGE)
+    badges = Prefetch("memberships", Membership.objects.badges(CARD_NETWORKS_SHOWN), to_attr="network_tags")
+    page = paginate(request, cities.prefetch_related(badges), CITIES_PER_PAGE)
     # Towns of the sister programme are listed, never counted as Engagierte Städte.
     lands_found = cities.filter(kind=CityKind.LAND).count() if page.paginator.count else 0
     for city in page.object_list:
-        tags = [m for m in city.current_memberships if m.network.kind != NetworkKind.FEDERAL]
-        city.network_tags, city.more_networks = tags[:CARD_NETWORKS_SHOWN], len(tags) - CARD_NETWORKS_SHOWN
+        city.more_networks = city.network_tags[0].of_town - len(city.network_tags) if city.network_tags else 0
     context = {
         "filter": filterset,
         "picker": picker,
@@ -64,11 +64,12 @@ def city_list(request):
         "nav": "cities",
     }
     if part is None:
-        # Without filters every visitor sees the same map of all towns: made once per state of the directory.
-        if filterset.is_bound:
-            context.update(map_context(cities, zoom=bool(chips)))
+        # Without a filter (sorted or paged at most) every visitor sees the same map of all of today's
+        # towns: made once per state of the directory.
+        if chips:
+            context.update(map_context(cities, zoom=True))
         else:
-            context.update(remember("map:towns", lambda: map_context(cities, zoom=False)))
+            context.update(remember("map:towns", lambda: map_context(City.objects.active(), zoom=False)))
         context.update(programme_figure())
     return render_list(request, "cities/city_list.html", context)
 
@@ -201,8 +202,14 @@ def town_fellows(city) -> list[Membership]:
     per_network = {"partition_by": [F("network_id")]}
     return list(
         Membership.objects.current()
-        .filter(network__in=Membership.objects.current().filter(city=city).values("network_id"))
-        .exclude(network__kind=NetworkKind.FEDERAL)
+        # The federal network is left out inside the subquery: PostgreSQL then expects a few hundred
+        # fellows instead of the federal network's thousands and looks them up instead of reading all towns.
+        .filter(
+            network__in=Membership.objects.current()
+            .filter(city=city)
+            .exclude(network__kind=NetworkKind.FEDERAL)
+            .values("network_id")
+        )
         .exclude(city=city)
         .filter(city__active=True)
         .select_related("city__state")

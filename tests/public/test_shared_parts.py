@@ -1,6 +1,6 @@
 """Parts every visitor sees alike are made once per state of the directory (core.caching.remember):
-the map of all towns on the home page and the unfiltered directory, the columns of the
-unfiltered membership matrix. An edit makes them anew."""
+the map of all towns on the home page and the unfiltered directory (sorted or paged too), the
+columns of the unfiltered membership matrix, the programme's figure. An edit makes them anew."""
 
 import pytest
 from django.db import connection
@@ -47,6 +47,29 @@ def test_an_edit_makes_the_map_anew(client, demo, url, django_capture_on_commit_
         stendal.latitude, stendal.longitude = 47.99, 7.85  # moved to the Breisgau
         stendal.save()
     assert map_of(client.get(url)) != before
+
+
+@pytest.mark.parametrize("query", ["?sortierung=-einwohner", "?seite=2", "?sortierung=beitritt&seite=2"])
+def test_a_sorted_or_paged_directory_shows_the_same_map_without_drawing_it(client, demo, query):
+    whole = map_of(client.get("/staedte/"))
+    response = client.get("/staedte/" + query)
+    assert map_of(response) == whole
+    assert map_queries(queries(client, "/staedte/" + query)) == []
+
+
+def test_the_programme_figure_is_counted_once_and_follows_an_edit(client, demo, django_capture_on_commit_callbacks):
+    def figure(response) -> str:
+        return page(response).one(class_="programme-figure").text
+
+    first = queries(client, "/staedte/")
+    again = queries(client, "/staedte/")
+    stated = [sql for sql in first if "networks_statedcount" in sql]
+    assert stated and not [sql for sql in again if "networks_statedcount" in sql]
+    before = figure(client.get("/staedte/"))
+    with django_capture_on_commit_callbacks(execute=True):
+        City.objects.filter(slug="stendal").update(active=False)
+        City.objects.get(slug="stendal").save()
+    assert figure(client.get("/staedte/")) != before
 
 
 def test_a_filtered_directory_draws_its_own_map(client, demo):
