@@ -32,6 +32,9 @@ PAGES = [
     Page("town", "Town page (Wittenberg)", "/staedte/wittenberg/", lighthouse=True),
     Page("network", "Network page (Landesnetzwerk Sachsen-Anhalt)", f"/netzwerke/{NETWORK}/"),
     Page("matrix", "Membership matrix `/mitgliedschaften/`", "/mitgliedschaften/"),
+    Page("networks", "Network list `/netzwerke/`", "/netzwerke/"),
+    Page("state", "State page (Sachsen-Anhalt)", "/laender/sachsen-anhalt/"),
+    Page("meetings", "Meeting list `/treffen/`", "/treffen/"),
 ]
 
 BY_KEY = {page.key: page for page in PAGES}

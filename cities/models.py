@@ -12,9 +12,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Cast, Coalesce, Floor
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from core.addresses import slug_url
 from core.locking import VersionedModel
 from core.models import Citation, saving_also
 from core.subqueries import row_count
@@ -119,7 +119,7 @@ class State(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("cities:state_detail", args=[self.slug])
+        return slug_url("cities:state_detail", self.slug)
 
     # The one Land whose name takes the article: „im Saarland“, „zum Saarland“.
     _WITH_ARTICLE = {"DE-SL"}
@@ -439,7 +439,7 @@ class MapPoints(list):
 def _town_point(latitude, longitude, name, prefix, slug) -> dict:
     return {
         "name": f"{prefix} {name}".strip(),
-        "url": reverse("cities:city_detail", args=[slug]),
+        "url": slug_url("cities:city_detail", slug),
         "latitude": latitude,
         "longitude": longitude,
     }
@@ -567,7 +567,7 @@ class City(VersionedModel):
         return f"{self.name} ({self.prefix})" if self.prefix else self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("cities:city_detail", args=[self.slug])
+        return slug_url("cities:city_detail", self.slug)
 
     def clean(self) -> None:
         super().clean()

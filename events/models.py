@@ -6,11 +6,11 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from cities.models import City, Person, SearchableQuerySet
+from core.addresses import slug_url
 from core.dates import DatePrecision, format_period, period_end, period_start
 from core.locking import VersionedModel
 from core.models import Citation, saving_also
@@ -178,7 +178,7 @@ class Meeting(VersionedModel):
         return f"{self.title} ({when})" if when else self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("events:meeting_detail", args=[self.slug])
+        return slug_url("events:meeting_detail", self.slug)
 
     def is_upcoming(self, today: datetime.date | None = None) -> bool:
         """Whether the meeting is in `MeetingQuerySet.upcoming()`: its period has not ended."""

@@ -8,11 +8,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Count, F, Q, Window
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from cities.models import City, Organization, Person, SearchableQuerySet, Sector, State
+from core.addresses import slug_url
 from core.dates import DatePrecision, format_period, period_start
 from core.locking import VersionedModel
 from core.models import Citation, saving_also
@@ -133,7 +133,7 @@ class Network(VersionedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("networks:network_detail", args=[self.slug])
+        return slug_url("networks:network_detail", self.slug)
 
     @property
     def started_display(self) -> str:

@@ -159,7 +159,8 @@ def city_detail(request, slug):
         TOWN_MEETINGS_SHOWN,
     )
     fellows = {}
-    for fellow in town_fellows(city):
+    networks = [m.network_id for m in city.current_memberships if m.network.kind != NetworkKind.FEDERAL]
+    for fellow in town_fellows(city, networks):
         fellows.setdefault(fellow.network_id, []).append(fellow)
     for membership in city.current_memberships:
         shown = fellows.get(membership.network_id, [])
@@ -195,21 +196,16 @@ def city_detail(request, slug):
     return render(request, "cities/city_detail.html", context)
 
 
-def town_fellows(city) -> list[Membership]:
-    """The first `FELLOWS_SHOWN` active fellow members (by name) of each of the town's networks but
-    the federal one, each with `fellow_count`, the number of all of them (as many as the directory
-    lists for the network, the town itself aside); one query."""
+def town_fellows(city, networks: list[int]) -> list[Membership]:
+    """The first `FELLOWS_SHOWN` active fellow members (by name) of each of the `networks` (ids of
+    the town's networks but the federal one), each with `fellow_count`, the number of all of them (as
+    many as the directory lists for the network, the town itself aside); one query. The ids are
+    spelt out: PostgreSQL then expects as many fellows as these networks have, and looks them up
+    instead of reading all towns (a subquery made it expect the thousands of the federal network)."""
     per_network = {"partition_by": [F("network_id")]}
     return list(
         Membership.objects.current()
-        # The federal network is left out inside the subquery: PostgreSQL then expects a few hundred
-        # fellows instead of the federal network's thousands and looks them up instead of reading all towns.
-        .filter(
-            network__in=Membership.objects.current()
-            .filter(city=city)
-            .exclude(network__kind=NetworkKind.FEDERAL)
-            .values("network_id")
-        )
+        .filter(network__in=networks)
         .exclude(city=city)
         .filter(city__active=True)
         .select_related("city__state")

@@ -136,8 +136,8 @@ def test_a_lazy_load_fails_the_test_of_its_page(client, demo, monkeypatch):
     town rows (one query per town when rendered) fails `request_cost`, and names what it touched."""
     fellows_with_towns = city_views.town_fellows
 
-    def fellows_without_towns(city):
-        fellows = fellows_with_towns(city)
+    def fellows_without_towns(city, networks):
+        fellows = fellows_with_towns(city, networks)
         assert fellows, "the measured page must list fellow towns"
         count = Value(fellows[0].fellow_count)
         return list(Membership.objects.filter(pk__in=[fellow.pk for fellow in fellows]).annotate(fellow_count=count))
