@@ -534,8 +534,8 @@ class City(VersionedModel):
             models.Index(fields=["name"], name="city_name_idx"),
             models.Index(fields=["joined_year"], name="city_joined_year_idx"),
             models.Index(fields=["population"], name="city_population_idx"),
-            # The counts of member towns per state, read from the index alone.
-            models.Index(fields=["state", "active", "kind"], name="city_state_members_idx"),
+            # The counts of member towns per state, read from the index alone (the id inside too).
+            models.Index(fields=["state", "active", "kind", "id"], name="city_state_members_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='city',
-            index=models.Index(fields=['state', 'active', 'kind'], name='city_state_members_idx'),
+            index=models.Index(fields=['state', 'active', 'kind', 'id'], name='city_state_members_idx'),
         ),
         # Newest or largest first, undated or unknown last (the directory's sorts): PostgreSQL only.
         AddPostgresIndex(
