@@ -38,6 +38,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from email.message import Message
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -91,14 +92,17 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 _opener = urllib.request.build_opener(_NoRedirect)
 
 
-def fetch(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
-    """(status, headers, body as sent: still compressed) of a GET, redirects not followed."""
+def fetch(url: str, headers: dict | None = None) -> tuple[int, Message, bytes]:
+    """(status, headers, body as sent: still compressed) of a GET, redirects not followed.
+
+    The headers stay a Message, whose names are case-insensitive: granian sends them in lower
+    case ("content-encoding"), as HTTP allows."""
     request = urllib.request.Request(url, headers={"Accept-Encoding": ACCEPT_ENCODING, **(headers or {})})
     try:
         with _opener.open(request, timeout=120) as response:
-            return response.status, dict(response.headers), response.read()
+            return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
+        return error.code, error.headers, error.read()
 
 
 def wait(url: str, seconds: float = 90) -> None:
@@ -115,7 +119,7 @@ def wait(url: str, seconds: float = 90) -> None:
         time.sleep(0.3)
 
 
-def decoded(headers: dict, body: bytes) -> bytes:
+def decoded(headers: Message, body: bytes) -> bytes:
     return gzip.decompress(body) if headers.get("Content-Encoding") == "gzip" else body
 
 

@@ -154,6 +154,17 @@ TEMPLATES = [
 WSGI_APPLICATION = "engagiert.wsgi.application"
 
 
+def postgres_options() -> dict:
+    """PostgreSQL's default planner costs assume spinning disks: on SSD or with the directory in
+    memory they make it read and hash all 10,000 towns where it should look up the few hundred it
+    joins (bench/findings.md). Each connection sets a lower cost of a random read, unless
+    PG_RANDOM_PAGE_COST=server leaves the server's own (a pooler such as PgBouncer may refuse
+    settings sent with the connection; set it on the database there)."""
+    if os.environ.get("PG_RANDOM_PAGE_COST", "").strip().lower() == "server":
+        return {}
+    return {"options": f"-c random_page_cost={env_float('PG_RANDOM_PAGE_COST', 1.1)}"}
+
+
 def database_from_url(url: str) -> dict:
     """Turn DATABASE_URL into a DATABASES entry (sqlite:///path or postgres://...)."""
     from urllib.parse import unquote, urlsplit
@@ -176,10 +187,7 @@ def database_from_url(url: str) -> dict:
             "PORT": str(parts.port or ""),
             "CONN_MAX_AGE": env_int("CONN_MAX_AGE", 60),
             "CONN_HEALTH_CHECKS": True,
-            # PostgreSQL's default planner costs assume spinning disks: on SSD or with the directory
-            # in memory they make it read and hash all 10,000 towns where it should look up the few
-            # hundred it joins (docs/performance.md, "Findings"). PostgreSQL's manual suggests lower.
-            "OPTIONS": {"options": f"-c random_page_cost={env_float('PG_RANDOM_PAGE_COST', 1.1)}"},
+            "OPTIONS": postgres_options(),
         }
     raise ImproperlyConfigured(f"DATABASE_URL scheme {parts.scheme!r} is not supported (use sqlite or postgres).")
 

@@ -133,3 +133,41 @@ def test_a_development_command_prints_each_log_line_once_and_no_banner(tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stderr.count("Not Found: /gibt-es-nicht/") == 1, result.stderr
     assert "AXES" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "options"),
+    [
+        (None, {"options": "-c random_page_cost=1.1"}),
+        ("", {"options": "-c random_page_cost=1.1"}),
+        ("2", {"options": "-c random_page_cost=2.0"}),
+        ("server", {}),
+        (" Server ", {}),
+    ],
+)
+def test_each_postgresql_connection_sets_the_cost_of_a_random_read(monkeypatch, value, options):
+    from engagiert.settings import postgres_options
+
+    if value is None:
+        monkeypatch.delenv("PG_RANDOM_PAGE_COST", raising=False)
+    else:
+        monkeypatch.setenv("PG_RANDOM_PAGE_COST", value)
+    assert postgres_options() == options
+
+
+def test_a_random_page_cost_that_is_no_number_stops_the_start():
+    env = {**PRODUCTION_ENV, "DATABASE_URL": "postgres://engagiert@db.internal:5432/engagiert"}
+    result = run_manage("check", env={**env, "PG_RANDOM_PAGE_COST": "billig"})
+    assert result.returncode != 0
+    assert "PG_RANDOM_PAGE_COST must be a number" in result.stderr
+
+
+@pytest.mark.django_db
+def test_the_database_connection_plans_with_the_lower_cost():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone()[0] == "1.1"
