@@ -10,7 +10,8 @@ nothing, holds a few bytes of memory but no worker, and is cut off after HEADER_
 
 Everything that differs between machines comes from the environment:
 
-- WEB_CONCURRENCY   worker processes (default: 2 per CPU core + 1)
+- WEB_CONCURRENCY   worker processes (default: one per CPU core; more only where requests wait
+                    long on a database on another machine, see bench/findings.md)
 - SERVER_THREADS    threads per worker that run Django (default 1)
 - SERVER_BIND       address to listen on (default 127.0.0.1:8000; 0.0.0.0:8000 behind a load balancer)
 - SERVER_MAX_RSS_MB a worker whose memory grows past this is replaced (default 512)
@@ -50,7 +51,9 @@ def server(target: str = "engagiert.wsgi:application") -> Granian:
         port=int(port),
         interface=Interfaces.WSGI,
         websockets=False,
-        workers=_int("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1),
+        # A page costs CPU, not waiting: more processes than cores only take turns on them, and a
+        # process that waits for its turn holds its clients' requests (bench/findings.md).
+        workers=_int("WEB_CONCURRENCY", multiprocessing.cpu_count()),
         blocking_threads=_int("SERVER_THREADS", 1),
         http1_settings=HTTP1Settings(header_read_timeout=HEADER_READ_TIMEOUT_MS),
         # A worker that dies is started again; one that grows past the bound is replaced.
