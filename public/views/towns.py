@@ -200,8 +200,8 @@ def town_fellows(city, networks: list[int]) -> list[Membership]:
     """The first `FELLOWS_SHOWN` active fellow members (by name) of each of the `networks` (ids of
     the town's networks but the federal one), each with `fellow_count`, the number of all of them (as
     many as the directory lists for the network, the town itself aside); one query. The ids are
-    spelt out: PostgreSQL then expects as many fellows as these networks have, and looks them up
-    instead of reading all towns (a subquery made it expect the thousands of the federal network)."""
+    spelt out: PostgreSQL then expects as many fellows as these networks have (a subquery made it
+    expect the thousands of the federal network)."""
     per_network = {"partition_by": [F("network_id")]}
     return list(
         Membership.objects.current()
