@@ -213,14 +213,16 @@ def wrk(url: str, headers: dict, seconds: float, raw_output: Path, script: Path 
     return result
 
 
+def _workers(pid: int) -> list[int]:
+    """The child processes of a server's main process: its workers."""
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in children.read_text().split()] if children.exists() else []
+
+
 def _cpu_seconds(pid: int) -> float:
     """CPU time used so far by a process and its children (the server's main process and workers)."""
-    pids = [pid]
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    if children.exists():
-        pids += [int(child) for child in children.read_text().split()]
     ticks = 0
-    for each in pids:
+    for each in [pid, *_workers(pid)]:
         try:
             fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
@@ -257,20 +259,31 @@ def load(name: str, url: str, headers: dict, seconds: float, results: Path, pid:
         settle(pid)
     figures = wrk(url, headers, seconds, results / "wrk" / f"{name}.txt")
     figures["settle_s"] = round(settle(pid), 1)
+    log_run(name, figures, f"   (busy {figures['settle_s']:.0f} s afterwards)" if figures["settle_s"] >= 3 else "")
+    return figures
+
+
+def log_run(name: str, figures: dict, notes: str = "") -> None:
     log(
         f"{name:28} {figures['rps']:9.1f} req/s   p50 {figures['p50_ms']:8.2f} ms   p99 {figures['p99_ms']:8.2f} ms"
         + (f"   {figures['errors']} errors" if figures["errors"] else "")
-        + (f"   (busy {figures['settle_s']:.0f} s afterwards)" if figures["settle_s"] >= 3 else "")
+        + notes
     )
-    return figures
 
 
 # --- the realistic mix ------------------------------------------------------------------------
 
 
-def mix_addresses(database_url: str, path: Path) -> tuple[int, str]:
-    env = {**os.environ, "DATABASE_URL": database_url, "LOG_LEVEL": "WARNING"}
+def django_env(database_url: str, **settings: str) -> dict:
+    """The environment of a Django command the benchmark runs beside the servers: the database
+    given, its own local cache (the servers' shared cache stays untouched), quiet logs."""
+    env = {**os.environ, "DATABASE_URL": database_url, "LOG_LEVEL": "WARNING", **settings}
     env.pop("REDIS_URL", None)
+    return env
+
+
+def mix_addresses(database_url: str, path: Path) -> tuple[int, str]:
+    env = django_env(database_url)
     output = subprocess.run(
         [sys.executable, str(MIX_BUILDER), str(path)], capture_output=True, text=True, check=True, env=env
     ).stdout.strip()
@@ -278,8 +291,9 @@ def mix_addresses(database_url: str, path: Path) -> tuple[int, str]:
 
 
 def edit_town(database_url: str) -> float:
-    """Saves a town as the admin saves it (Model.save): every cached page of the directory turns stale."""
-    env = {**os.environ, "DATABASE_URL": database_url, "LOG_LEVEL": "WARNING"}
+    """Saves a town as the admin saves it (Model.save): the directory's token in the database
+    changes, so every cached page of every server turns stale."""
+    env = django_env(database_url)
     code = (
         "from cities.models import City; city = City.objects.get(slug='wittenberg'); "
         "city.description = city.description.rstrip() + ' '; city.save()"
@@ -301,11 +315,11 @@ def mix_run(name: str, url: str, file: Path, mode: str, seconds: float, results:
     cache = figures.get("cache", {})
     answered = sum(cache.values()) or 1
     figures["hit_share"] = cache.get("hit", 0) / answered
-    log(
-        f"{name:28} {figures['rps']:9.1f} req/s   p50 {figures['p50_ms']:8.2f} ms   p99 {figures['p99_ms']:8.2f} ms"
+    log_run(
+        name,
+        figures,
         f"   cache hits {figures['hit_share'] * 100:5.1f} %"
-        + (f"   {figures['errors']} errors" if figures["errors"] else "")
-        + (f"   {figures['not_200']} not 200" if figures.get("not_200") else "")
+        + (f"   {figures['not_200']} not 200" if figures.get("not_200") else ""),
     )
     return figures
 
@@ -332,10 +346,8 @@ def mix(args, results: Path, pid: int) -> dict:
 
 def peak_memory(pid: int) -> dict:
     """Peak resident memory (VmHWM) of each worker process of a server, in MB."""
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    workers = [int(child) for child in children.read_text().split()] if children.exists() else []
     peaks = []
-    for worker in workers:
+    for worker in _workers(pid):
         try:
             status = Path(f"/proc/{worker}/status").read_text()
         except OSError:
@@ -404,14 +416,7 @@ def lighthouse(url: str, reports: Path, key: str) -> dict:
 
 
 def queries(database_url: str, page_cache: str) -> dict:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "PAGE_CACHE": page_cache,
-        "ALLOWED_HOSTS": "testserver",
-        "LOG_LEVEL": "WARNING",
-    }
-    env.pop("REDIS_URL", None)
+    env = django_env(database_url, PAGE_CACHE=page_cache, ALLOWED_HOSTS="testserver")
     output = subprocess.run(
         [sys.executable, str(BENCH / "queries.py")], capture_output=True, text=True, check=True, env=env
     ).stdout

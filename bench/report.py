@@ -73,6 +73,11 @@ def times(factor: float) -> str:
     return f"{factor:,.1f}×" if factor >= 10 else f"{factor:.2f}×"
 
 
+def tail_of(figures: dict) -> float:
+    """p99 as a multiple of p50 (infinite for a run without answers)."""
+    return figures["p99_ms"] / figures["p50_ms"] if figures["requests"] and figures["p50_ms"] else float("inf")
+
+
 def table(header: list[str], rows: list[list[str]], align: str = "") -> str:
     align = align or "l" + "r" * (len(header) - 1)
     rule = ["---:" if a == "r" else "---" for a in align]
@@ -95,12 +100,14 @@ class Report:
 
     # --- figures ----------------------------------------------------------------------------
 
+    def of_baseline(self, figures: dict) -> float:
+        return figures["rps"] / self.base["rps"]
+
     def share(self, mode: str, key: str) -> float:
-        return self.r["load"][mode][key]["rps"] / self.base["rps"]
+        return self.of_baseline(self.r["load"][mode][key])
 
     def tail(self, mode: str, key: str) -> float:
-        figures = self.r["load"][mode][key]
-        return figures["p99_ms"] / figures["p50_ms"] if figures["requests"] and figures["p50_ms"] else float("inf")
+        return tail_of(self.r["load"][mode][key])
 
     def tail_text(self, mode: str, key: str) -> str:
         return times(self.tail(mode, key)) if self.r["load"][mode][key]["requests"] else "no answer within the run"
@@ -228,14 +235,14 @@ class Report:
                 FRAGMENT_MIN_SHARE,
             )
 
-        uncached_pages = [(page, self.share("uncached", page.key)) for page in self.full_pages()]
-        slowest, slowest_share = min(uncached_pages, key=lambda item: item[1])
+        by_share = sorted(self.full_pages(), key=lambda page: self.share("uncached", page.key))
+        slowest, fastest = by_share[0], by_share[-1]
         rows.append(
             [
                 f"Without the page cache, every full page: ≥ {UNCACHED_PAGE_MIN_SHARE * 100:.0f} % of baseline req/s",
-                f"slowest: {slowest.label} {percent(slowest_share)}; fastest: "
-                + "{} {}".format(*(lambda p: (p[0].label, percent(p[1])))(max(uncached_pages, key=lambda i: i[1]))),
-                mark(slowest_share >= UNCACHED_PAGE_MIN_SHARE),
+                f"slowest: {slowest.label} {percent(self.share('uncached', slowest.key))}; "
+                f"fastest: {fastest.label} {percent(self.share('uncached', fastest.key))}",
+                mark(self.share("uncached", slowest.key) >= UNCACHED_PAGE_MIN_SHARE),
             ]
         )
         for fragment in self.fragments():
@@ -252,7 +259,7 @@ class Report:
                 ("steady", MIX_STEADY_MIN_SHARE, "in steady state"),
                 ("after_edit", MIX_AFTER_EDIT_MIN_SHARE, "in the minute after an edit"),
             ):
-                share = self.mix[phase]["rps"] / self.base["rps"]
+                share = self.of_baseline(self.mix[phase])
                 rows.append(
                     [
                         f"Realistic mix ({self.mix['addresses']:,} addresses, page cache on) {label}: "
@@ -284,7 +291,7 @@ class Report:
             ]
         )
         if self.mix:
-            mix_tails = {phase: self.mix_tail(phase) for phase, _ in MIX_PHASES if phase != "fill"}
+            mix_tails = {phase: tail_of(self.mix[phase]) for phase, _ in MIX_PHASES if phase != "fill"}
             worst_phase = max(mix_tails, key=mix_tails.get)
             rows.append(
                 [
@@ -375,10 +382,6 @@ class Report:
             ]
         )
 
-    def mix_tail(self, phase: str) -> float:
-        figures = self.mix[phase]
-        return figures["p99_ms"] / figures["p50_ms"] if figures["requests"] and figures["p50_ms"] else float("inf")
-
     def mix_table(self) -> str:
         if not self.mix:
             return "## The realistic mix\n\nNot measured in this run."
@@ -395,10 +398,10 @@ class Report:
                     label,
                     f"{f['requests']:,}",
                     rate(f["rps"]),
-                    percent(f["rps"] / self.base["rps"]),
+                    percent(self.of_baseline(f)),
                     ms(f["p50_ms"]),
                     ms(f["p99_ms"]),
-                    times(self.mix_tail(phase)),
+                    times(tail_of(self.mix[phase])),
                     percent(f["hit_share"]),
                     ", ".join(notes),
                 ]
@@ -496,7 +499,7 @@ class Report:
                 [
                     page.label,
                     rate(f["rps"]),
-                    percent(f["rps"] / self.base["rps"]),
+                    percent(self.of_baseline(f)),
                     ms(f["p50_ms"]),
                     times(f["p50_ms"] / self.base["p50_ms"]),
                     ms(f["p99_ms"]),
