@@ -95,7 +95,12 @@ def fragment_part(request: HttpRequest) -> str | None:
 
 
 def render_list(request: HttpRequest, template: str, context: dict, partial: str = "results"):
-    """Full page for normal requests, only the results partial for HTMX filter requests."""
-    if fragment_part(request) is not None:
+    """Full page for normal requests, only the results partial for HTMX filter requests.
+
+    The template learns which one it renders from `fragment`: a fragment carries the parts that
+    htmx swaps out of band (the count on the "Filter (n)" button), a full page does not.
+    """
+    fragment = fragment_part(request) is not None
+    if fragment:
         template = f"{template}#{partial}"
-    return render(request, template, context)
+    return render(request, template, {**context, "fragment": fragment})

@@ -7,6 +7,9 @@ from events.models import Meeting, MeetingFormat, MeetingKind
 from networks.models import Network
 from public.filters.towns import YearFilter, state_filter
 
+# The kinds as the filter offers them: a select box shows its choice on one line of the filter column.
+KIND_CHOICES = [(kind.value, "Thementisch" if kind == MeetingKind.THEME_TABLE else kind.label) for kind in MeetingKind]
+
 
 class MeetingFilterSet(django_filters.FilterSet):
     # Rendered as a picker (templates/networks/network_picker.html), not as this widget.
@@ -27,9 +30,7 @@ class MeetingFilterSet(django_filters.FilterSet):
         widget=forms.MultipleHiddenInput,
     )
     format = django_filters.ChoiceFilter(label="Format", choices=MeetingFormat.choices, empty_label="alle Formate")
-    art = django_filters.ChoiceFilter(
-        label="Art", field_name="kind", choices=MeetingKind.choices, empty_label="alle Arten"
-    )
+    art = django_filters.ChoiceFilter(label="Art", field_name="kind", choices=KIND_CHOICES, empty_label="alle Arten")
     jahr = YearFilter(label="Jahr", field_name="starts_on", lookup_expr="year")
 
     class Meta:

@@ -115,21 +115,25 @@ class CityFilterSet(django_filters.FilterSet):
     )
     seit_von = YearFilter(label="Dabei seit (von)", field_name="joined_year", lookup_expr="gte")
     seit_bis = YearFilter(label="Dabei seit (bis)", field_name="joined_year", lookup_expr="lte")
+    # Choices as short as a select box of the filter column shows whole.
     groesse = django_filters.ChoiceFilter(
-        label="Größe", method="filter_size", choices=SizeClass.choices, empty_label="alle Größen"
+        label="Einwohner",
+        method="filter_size",
+        choices=[(size.value, size.label.removesuffix(" Einwohner").replace(" bis ", "–")) for size in SizeClass],
+        empty_label="alle Größen",
     )
     koordination = django_filters.ChoiceFilter(
         label="Koordinierung",
         field_name="coordination_model",
-        choices=CoordinationModel.choices,
+        choices=[(CoordinationModel.MUNICIPALITY, "Kommune selbst"), (CoordinationModel.PROVIDER, "Freier Träger")],
         empty_label="alle Modelle",
     )
     # Without a choice the list shows today's members; towns that left stay findable here.
     mitgliedschaft = django_filters.ChoiceFilter(
         label="Mitgliedschaft",
         method="filter_membership",
-        choices=[(FORMER, "ehemalige Engagierte Städte"), (ANY_MEMBERSHIP, "heutige und ehemalige")],
-        empty_label="heutige Engagierte Städte",
+        choices=[(FORMER, "ehemalige Mitglieder"), (ANY_MEMBERSHIP, "heutige und ehemalige")],
+        empty_label="heutige Mitglieder",
     )
     laenderpartner = django_filters.BooleanFilter(
         label="Nur Länder mit Länderpartnerschaft",
@@ -144,10 +148,10 @@ class CityFilterSet(django_filters.FilterSet):
         choices=[
             ("name", "Name (A–Z)"),
             ("-name", "Name (Z–A)"),
-            ("beitritt", "Beitrittsjahr (früheste zuerst)"),
-            ("-beitritt", "Beitrittsjahr (jüngste zuerst)"),
-            ("einwohner", "Einwohnerzahl (kleinste zuerst)"),
-            ("-einwohner", "Einwohnerzahl (größte zuerst)"),
+            ("beitritt", "Beitritt (früheste zuerst)"),
+            ("-beitritt", "Beitritt (jüngste zuerst)"),
+            ("einwohner", "Größe (kleinste zuerst)"),
+            ("-einwohner", "Größe (größte zuerst)"),
         ],
         empty_label="Name (A–Z)",
     )

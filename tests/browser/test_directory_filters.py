@@ -157,6 +157,24 @@ def test_on_a_phone_the_filters_wait_behind_a_button_that_counts_them(browser, s
     context.close()
 
 
+def test_the_meeting_list_on_a_phone_shows_meetings_first_and_counts_filters_as_they_change(browser, site):
+    context = browser.new_context(viewport={"width": 360, "height": 800})
+    page = context.new_page()
+    page.goto(f"{site}/treffen/?land=sachsen")
+    button = page.locator("label.filter-toggle-button")
+
+    expect(button).to_have_text("Filter (1)")
+    expect(page.locator("#treffen-filter")).to_be_hidden()
+    assert page.locator("#anstehend").bounding_box()["y"] < 900  # the meetings start on the first screen
+
+    button.click()
+    page.get_by_label("Format").select_option("vor Ort")
+    expect(button).to_have_text("Filter (2)")  # the count came with the HTMX answer, out of band
+    expect(page).to_have_url(re.compile(r"format="))
+    expect(page.locator("#results .meeting-item").first).to_contain_text("vor Ort")
+    context.close()
+
+
 def test_on_a_wide_screen_the_filters_are_always_shown(page, site):
     page.goto(f"{site}/staedte/")
 

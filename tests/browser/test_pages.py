@@ -112,11 +112,48 @@ def test_the_header_search_finds_a_misspelt_town(page, site):
     expect(page.locator("h1")).to_have_text("Lutherstadt Wittenberg")
 
 
-def test_the_header_navigation_keeps_to_one_line_on_a_phone(browser, site):
-    context = browser.new_context(viewport={"width": 360, "height": 800})
+@pytest.mark.parametrize("width", [320, 360])
+def test_the_header_navigation_keeps_to_one_line_on_a_phone_and_shows_every_section(browser, site, width):
+    context = browser.new_context(viewport={"width": width, "height": 800})
     page = context.new_page()
-    page.goto(f"{site}/staedte/")
-    tops = {round(box["y"]) for box in (link.bounding_box() for link in page.locator(".main-nav a").all())}
+    page.goto(f"{site}/treffen/")  # the last section is the current one: its pill must show whole
+    boxes = [link.bounding_box() for link in page.locator(".main-nav a").all()]
+    scroll_width, client_width = page.evaluate(
+        "(() => { const nav = document.querySelector('.main-nav'); return [nav.scrollWidth, nav.clientWidth]; })()"
+    )
 
     context.close()
-    assert len(tops) == 1
+    assert len(boxes) == 4
+    assert len({round(box["y"]) for box in boxes}) == 1
+    assert all(box["x"] >= 0 and box["x"] + box["width"] <= width for box in boxes)
+    assert scroll_width <= client_width
+
+
+# The widths of each select box's options in its own font, against the room the box leaves for text.
+SELECT_OPTIONS_TOO_WIDE = """() => {
+    const canvas = document.createElement("canvas").getContext("2d");
+    const cut = [];
+    for (const select of document.querySelectorAll("form.filters select")) {
+        const style = getComputedStyle(select);
+        canvas.font = style.font;
+        const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 4;
+        for (const option of select.options) {
+            if (canvas.measureText(option.text).width > room) cut.push(`${select.name}: ${option.text}`);
+        }
+    }
+    return cut;
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_every_filter_choice_shows_whole_in_its_select_box(browser, site, width):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    cut = []
+    for path in ["/staedte/", "/treffen/", "/netzwerke/", "/mitgliedschaften/"]:
+        page.goto(f"{site}{path}")
+        if page.locator("label.filter-toggle-button").is_visible():
+            page.locator("label.filter-toggle-button").click()
+        cut += [f"{path} {text}" for text in page.evaluate(SELECT_OPTIONS_TOO_WIDE)]
+    context.close()
+    assert cut == []

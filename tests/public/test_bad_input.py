@@ -178,7 +178,10 @@ def notice(response) -> str:
             "/staedte/?land=atlantis",
             "Bundesland: Bitte eine gültige Auswahl treffen. atlantis ist keine gültige Auswahl.",
         ),
-        ("/staedte/?groesse=riesig", "Größe: Bitte eine gültige Auswahl treffen. riesig ist keine gültige Auswahl."),
+        (
+            "/staedte/?groesse=riesig",
+            "Einwohner: Bitte eine gültige Auswahl treffen. riesig ist keine gültige Auswahl.",
+        ),
         ("/staedte/?sortierung=zufall", "Sortierung: Bitte eine gültige Auswahl treffen."),
         ("/netzwerke/?status=verschollen", "Status: Bitte eine gültige Auswahl treffen."),
         ("/treffen/?format=brieftaube", "Format: Bitte eine gültige Auswahl treffen."),

@@ -404,4 +404,4 @@ def test_a_download_needs_the_same_number_of_queries_with_ten_times_the_data(cli
 def test_filter_names_in_the_error_are_the_address_names_not_labels(client, demo):
     body = client.get("/staedte/export.csv?groesse=riesig").content.decode()
 
-    assert re.search(r"„groesse“ \(Größe\): Bitte eine gültige Auswahl treffen\.", body)
+    assert re.search(r"„groesse“ \(Einwohner\): Bitte eine gültige Auswahl treffen\.", body)
