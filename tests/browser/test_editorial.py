@@ -44,6 +44,9 @@ def test_a_spokesperson_writes_previews_illustrates_and_publishes_a_report(brows
     page.get_by_role("button", name="Anmelden").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Redaktion")
     expect(page.get_by_role("link", name="Redaktion", exact=True)).to_have_attribute("aria-current", "page")
+    # With its fifth section the header still holds the search field on the same line.
+    nav, search = page.locator(".main-nav").bounding_box(), page.locator(".header-search").bounding_box()
+    assert search["y"] < nav["y"] + nav["height"] and search["x"] > nav["x"] + nav["width"]
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "redaktion-1280.png", full_page=True)
 
