@@ -8,7 +8,8 @@ imports no app of ours: the domain apps register their roles and rules when they
 Roles
     Programme office: superusers and members of the group „Programmbüro“. All rights.
     Coordinator: assigned to towns (`cities.CityCoordinator`). Edits those towns,
-        and the people and organisations of those towns, in the admin.
+        the people and organisations of those towns and their memberships in networks
+        (not in the Bundesnetzwerk, the programme itself), in the admin.
     Spokesperson: for networks where the user's person holds a current seat, or
         where the office assigned the user as editor (`networks.NetworkEditor`).
         Edits the networks' memberships (admin) and meetings, reports and photos

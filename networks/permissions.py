@@ -1,9 +1,14 @@
-"""What spokespersons may do with networks and memberships (registered with core.permissions)."""
+"""What spokespersons may do with networks and memberships, and coordinators with their towns'
+memberships (registered with core.permissions)."""
 
 from django.db.models import Exists, Q
 
 from core.permissions import (
+    ADD,
     ALL_ACTIONS,
+    CHANGE,
+    COORDINATOR,
+    DELETE,
     SPOKESPERSON,
     VIEW,
     Role,
@@ -13,7 +18,7 @@ from core.permissions import (
     register,
     register_role,
 )
-from networks.models import NetworkEditor, SeatTerm
+from networks.models import Network, NetworkEditor, NetworkKind, SeatTerm
 
 
 def spoken_networks(user, today):
@@ -21,6 +26,43 @@ def spoken_networks(user, today):
     seats = SeatTerm.objects.running(today).filter(person__user=user).values_list("seat__network_id", flat=True)
     assigned = NetworkEditor.objects.filter(user=user).values_list("network_id", flat=True)
     return {*seats, *assigned}
+
+
+def towns_in_networks(user) -> Q:
+    """A coordinator's towns' memberships in the networks they work in. Not the Bundesnetzwerk:
+    that membership is the town's place in the programme itself, which the office keeps (like
+    the year of joining)."""
+    return in_towns("city")(user) & ~Q(network__kind=NetworkKind.FEDERAL)
+
+
+towns_in_networks.basis = in_towns("city").basis
+
+
+def membership_towns(user) -> Q:
+    """Spokespersons add any member town to their networks; coordinators only their own towns."""
+    return Q(active=True) if owned_ids(user, SPOKESPERSON) else in_towns("pk")(user)
+
+
+def membership_networks(user) -> Q:
+    """Spokespersons pick their networks; coordinators any network but the Bundesnetzwerk."""
+    beyond_the_programme = ~Q(kind=NetworkKind.FEDERAL) if owned_ids(user, COORDINATOR) else Q(pk__in=[])
+    return in_networks("pk")(user) | beyond_the_programme
+
+
+def membership_subgroups(user) -> Q:
+    beyond_the_programme = ~Q(network__kind=NetworkKind.FEDERAL) if owned_ids(user, COORDINATOR) else Q(pk__in=[])
+    return in_networks("network")(user) | beyond_the_programme
+
+
+def owns_membership(user, row, m2m) -> bool:
+    """The row lies in one of the user's networks, or links one of the user's towns to a network
+    other than the Bundesnetzwerk."""
+    if row.network_id in owned_ids(user, SPOKESPERSON):
+        return True
+    return (
+        row.city_id in owned_ids(user, COORDINATOR)
+        and Network.objects.filter(pk=row.network_id).exclude(kind=NetworkKind.FEDERAL).exists()
+    )
 
 
 def register_rules() -> None:
@@ -41,14 +83,16 @@ def register_rules() -> None:
         grants={
             "networks.network": [(in_networks("pk"), {VIEW})],
             "networks.subgroup": [(in_networks("network"), {VIEW})],
-            "networks.membership": [(in_networks("network"), ALL_ACTIONS), (in_towns("city"), {VIEW})],
+            "networks.membership": [
+                (in_networks("network"), ALL_ACTIONS),
+                (in_towns("city"), {VIEW}),
+                (towns_in_networks, {ADD, CHANGE, DELETE}),
+            ],
         },
         choices={
-            "networks.membership.city": lambda user: Q(active=True),
-            "networks.membership.network": in_networks("pk"),
-            "networks.membership.subgroup": in_networks("network"),
+            "networks.membership.city": membership_towns,
+            "networks.membership.network": membership_networks,
+            "networks.membership.subgroup": membership_subgroups,
         },
-        ownership={
-            "networks.membership": lambda user, row, m2m: row.network_id in owned_ids(user, SPOKESPERSON),
-        },
+        ownership={"networks.membership": owns_membership},
     )

@@ -26,6 +26,8 @@ ROLES = {
     "office": "programmbuero",
 }
 LSA = "landesnetzwerk-engagierte-staedte-sachsen-anhalt"
+AUSTAUSCHKREIS = "austauschkreis-stendal-lemgo-parchim-gardelegen"
+BUNDESNETZWERK = "bundesnetzwerk-engagierte-stadt"
 
 
 def _meeting(title_start):
@@ -62,9 +64,7 @@ SUBJECTS = {
         "model": Membership,
         "own": {
             "spokesperson": lambda: Membership.objects.get(network__slug=LSA, city__slug="bitterfeld-wolfen"),
-            "coordinator": lambda: Membership.objects.get(
-                network__slug="bundesnetzwerk-engagierte-stadt", city__slug="stendal"
-            ),
+            "coordinator": lambda: Membership.objects.get(network__slug=AUSTAUSCHKREIS, city__slug="stendal"),
         },
         "foreign": lambda: Membership.objects.get(network__slug="bundesnetzwerk-engagierte-stadt", city__slug="lemgo"),
         "field": "note",
@@ -102,7 +102,7 @@ ALLOWED = {
         "city": {"view", "change"},
         "organization": {"view", "add", "change", "delete"},
         "person": {"view", "add", "change", "delete"},
-        "membership": {"view"},
+        "membership": {"view", "add", "change", "delete"},
     },
     "spokesperson": {
         "network": {"view"},
@@ -145,6 +145,16 @@ NEW_ROWS = {
     "network": lambda: {"name": "Netzwerk Altmark", "slug": "netzwerk-altmark", "kind": "regional"},
     "seat": lambda: {"network": Network.objects.get(slug=LSA).pk, "title": "Beisitz"},
     "statepartnership": lambda: {"state": City.objects.get(slug="lemgo").state_id, "ordinal": 99},
+}
+
+
+# Where the new row differs by role: a coordinator adds the own town to a further network.
+NEW_ROWS_OF_ROLE = {
+    ("coordinator", "membership"): lambda: {
+        "city": City.objects.get(slug="stendal").pk,
+        "network": Network.objects.get(slug="regionalnetzwerk-anhalt").pk,
+        "role": "member",
+    },
 }
 
 
@@ -332,7 +342,8 @@ def test_add(client, office_client, accounts, role, name):
     form_page = client.get(url(name, action="add"))
     source = form_page if form_page.status_code == 200 else office_client.get(url(name, action="add"))
     data = form_data(page(source).one("form", id=f"{model._meta.model_name}_form"))
-    data.update({key: value if isinstance(value, list) else [value] for key, value in NEW_ROWS[name]().items()})
+    new_row = NEW_ROWS_OF_ROLE.get((role, name), NEW_ROWS[name])()
+    data.update({key: value if isinstance(value, list) else [value] for key, value in new_row.items()})
     before = snapshot(model)
     response = client.post(url(name, action="add"), data)
     if allowed:
@@ -419,6 +430,87 @@ def test_spokesperson_picks_any_town_but_only_own_networks(client, accounts):
         {"app_label": "networks", "model_name": "membership", "field_name": "network", "term": ""},
     ).json()["results"]
     assert [row["text"] for row in networks] == [str(Network.objects.get(slug=LSA))]
+
+
+# --- coordinators and their towns' memberships ----------------------------------------------------
+
+
+def test_coordinator_picks_the_own_towns_and_any_network_but_the_bundesnetzwerk(client, accounts):
+    client.force_login(accounts["koordination-stendal"])
+    towns = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "networks", "model_name": "membership", "field_name": "city", "term": ""},
+    ).json()["results"]
+    networks = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "networks", "model_name": "membership", "field_name": "network", "term": ""},
+    ).json()["results"]
+
+    assert [row["text"] for row in towns] == ["Hansestadt Stendal"]
+    picked = {row["text"] for row in networks}
+    assert str(Network.objects.get(slug="regionalnetzwerk-anhalt")) in picked
+    assert str(Network.objects.get(slug=BUNDESNETZWERK)) not in picked
+    assert len(picked) == Network.objects.exclude(slug=BUNDESNETZWERK).count()
+
+
+def test_the_place_in_the_programme_stays_with_the_office(client, accounts):
+    """The Bundesnetzwerk membership is the town's membership in the programme: a coordinator
+    reads it but neither changes, ends nor deletes it, nor adds a town to the Bundesnetzwerk."""
+    client.force_login(accounts["koordination-stendal"])
+    programme = Membership.objects.get(network__slug=BUNDESNETZWERK, city__slug="stendal")
+    before = snapshot(Membership)
+
+    assert client.get(url("membership", programme)).status_code == 200
+    data = form_data(page(client.get(url("membership", programme))).one("form", id="membership_form"))
+    assert refused(client.post(url("membership", programme), {**data, "until": ["2026-01-01"]}))
+    assert refused(client.post(url("membership", programme, "delete"), {"post": "yes"}))
+    programme.delete()
+    with_bundesnetzwerk = {
+        **form_data(page(client.get(url("membership", action="add"))).one("form", id="membership_form")),
+        "city": [str(City.objects.get(slug="stendal").pk)],
+        "network": [str(Network.objects.get(slug=BUNDESNETZWERK).pk)],
+        "role": ["member"],
+    }
+    response = client.post(url("membership", action="add"), with_bundesnetzwerk)
+    assert response.status_code == 200
+    assert "Bitte eine gültige Auswahl treffen" in errors(response)
+    assert not Membership.objects.filter(network__slug=BUNDESNETZWERK, city__slug="stendal").exists()
+    assert len(snapshot(Membership)) == len(before) - 1
+
+
+def test_coordinator_keeps_the_towns_memberships_on_its_admin_page(client, accounts):
+    client.force_login(accounts["koordination-stendal"])
+    town = City.objects.get(slug="stendal")
+    response = client.get(url("city", town))
+    (inline,) = [
+        inline for inline in response.context["inline_admin_formsets"] if inline.formset.prefix == "memberships"
+    ]
+
+    # The town's networks, without its place in the Bundesnetzwerk (the office's).
+    shown = {form.instance.network.slug for form in inline.formset.initial_forms}
+    assert shown == {LSA, AUSTAUSCHKREIS}
+    assert inline.has_add_permission and inline.has_change_permission and inline.has_delete_permission
+
+    data = form_data(page(response).one("form", id="city_form"))
+    rows = int(data["memberships-TOTAL_FORMS"][0])
+    data["memberships-TOTAL_FORMS"] = [str(rows + 1)]
+    new = f"memberships-{rows}"
+    data.update(
+        {
+            f"{new}-network": [str(Network.objects.get(slug="regionalnetzwerk-anhalt").pk)],
+            f"{new}-role": ["member"],
+            f"{new}-since_precision": ["year"],
+        }
+    )
+    saved = client.post(url("city", town), data)
+
+    assert saved.status_code == 302, errors(saved)
+    assert set(town.memberships.values_list("network__slug", flat=True)) == {
+        BUNDESNETZWERK,
+        LSA,
+        AUSTAUSCHKREIS,
+        "regionalnetzwerk-anhalt",
+    }
 
 
 def test_autocomplete_refuses_fields_without_a_rule(client, accounts):
