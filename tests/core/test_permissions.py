@@ -403,33 +403,26 @@ def test_spokesperson_cannot_move_a_meeting_to_a_foreign_network(client, account
     assert list(meeting.networks.values_list("slug", flat=True)) == [LSA]
 
 
-def test_choice_lists_offer_only_what_the_coordinator_may_use(client, accounts):
-    client.force_login(accounts["koordination-stendal"])
-    towns = client.get(
-        reverse("admin:autocomplete"),
-        {"app_label": "cities", "model_name": "person", "field_name": "city", "term": ""},
-    ).json()["results"]
-    assert [row["text"] for row in towns] == ["Hansestadt Stendal"]
+def offered(client, model: str, field_name: str, term: str = "") -> list[str]:
+    """What the admin's autocomplete offers the signed-in user for `app.model`'s field."""
+    app_label, model_name = model.split(".")
     response = client.get(
         reverse("admin:autocomplete"),
-        {"app_label": "cities", "model_name": "person", "field_name": "organization", "term": ""},
+        {"app_label": app_label, "model_name": model_name, "field_name": field_name, "term": term},
     )
-    names = {row["text"] for row in response.json()["results"]}
-    assert names == {"Freiwilligen-Agentur Altmark e.V."}
+    return [row["text"] for row in response.json()["results"]]
+
+
+def test_choice_lists_offer_only_what_the_coordinator_may_use(client, accounts):
+    client.force_login(accounts["koordination-stendal"])
+    assert offered(client, "cities.person", "city") == ["Hansestadt Stendal"]
+    assert offered(client, "cities.person", "organization") == ["Freiwilligen-Agentur Altmark e.V."]
 
 
 def test_spokesperson_picks_any_town_but_only_own_networks(client, accounts):
     client.force_login(accounts["sprecherin-sachsen-anhalt"])
-    towns = client.get(
-        reverse("admin:autocomplete"),
-        {"app_label": "networks", "model_name": "membership", "field_name": "city", "term": "Lem"},
-    ).json()["results"]
-    assert [row["text"] for row in towns] == ["Alte Hansestadt Lemgo"]
-    networks = client.get(
-        reverse("admin:autocomplete"),
-        {"app_label": "networks", "model_name": "membership", "field_name": "network", "term": ""},
-    ).json()["results"]
-    assert [row["text"] for row in networks] == [str(Network.objects.get(slug=LSA))]
+    assert offered(client, "networks.membership", "city", "Lem") == ["Alte Hansestadt Lemgo"]
+    assert offered(client, "networks.membership", "network") == [str(Network.objects.get(slug=LSA))]
 
 
 # --- coordinators and their towns' memberships ----------------------------------------------------
@@ -437,20 +430,12 @@ def test_spokesperson_picks_any_town_but_only_own_networks(client, accounts):
 
 def test_coordinator_picks_the_own_towns_and_any_network_but_the_bundesnetzwerk(client, accounts):
     client.force_login(accounts["koordination-stendal"])
-    towns = client.get(
-        reverse("admin:autocomplete"),
-        {"app_label": "networks", "model_name": "membership", "field_name": "city", "term": ""},
-    ).json()["results"]
-    networks = client.get(
-        reverse("admin:autocomplete"),
-        {"app_label": "networks", "model_name": "membership", "field_name": "network", "term": ""},
-    ).json()["results"]
+    networks = set(offered(client, "networks.membership", "network"))
 
-    assert [row["text"] for row in towns] == ["Hansestadt Stendal"]
-    picked = {row["text"] for row in networks}
-    assert str(Network.objects.get(slug="regionalnetzwerk-anhalt")) in picked
-    assert str(Network.objects.get(slug=BUNDESNETZWERK)) not in picked
-    assert len(picked) == Network.objects.exclude(slug=BUNDESNETZWERK).count()
+    assert offered(client, "networks.membership", "city") == ["Hansestadt Stendal"]
+    assert str(Network.objects.get(slug="regionalnetzwerk-anhalt")) in networks
+    assert str(Network.objects.get(slug=BUNDESNETZWERK)) not in networks
+    assert len(networks) == Network.objects.exclude(slug=BUNDESNETZWERK).count()
 
 
 def test_the_place_in_the_programme_stays_with_the_office(client, accounts):
