@@ -228,6 +228,19 @@ def test_change_and_list_pages_have_no_english_sentence(admin_client, objects):
             assert [phrase for phrase in ENGLISH if phrase in page] == [], url
 
 
+def test_the_scripts_of_date_fields_speak_german_too(admin_client):
+    """The admin's script catalogue: Django 6.1's time zone note of date fields, which its own
+    German catalogue does not know yet (core/locale/de/LC_MESSAGES/djangojs.po)."""
+    catalog = admin_client.get(reverse("admin:jsi18n")).content.decode()
+
+    assert (
+        "Hinweis: Zeiten bitte in der Zeitzone %(timezone)s eingeben. (Ihre Uhr geht %(offset)s Stunde nach.)"
+        in catalog
+    )
+    assert "Ihre Uhr geht %(offset)s Stunden vor." in catalog
+    assert "Heute" in catalog  # Django's own German catalogue is still read
+
+
 def test_city_search(admin_client, objects):
     state = objects["state"]
     City.objects.create(name="Dessau-Roßlau", state=state)
