@@ -6,6 +6,7 @@ readable diff (django-simple-history) whose earlier versions only the office
 may restore, and refuses saves over a stale copy (optimistic locking).
 """
 
+from django import forms
 from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple, RelatedFieldWidgetWrapper
@@ -396,6 +397,18 @@ class CitationInline(CheckedInlineMixin, admin.TabularInline):
         return permissions.is_office(request.user)
 
 
+def fact_choices(model) -> list[tuple[str, str]]:
+    """The facts of an entry that a source may back on its own: its editable fields, and a
+    town's location (latitude and longitude, cited together as "coordinates")."""
+    fields = [
+        (field.name, capfirst(field.verbose_name))
+        for field in model._meta.concrete_fields
+        if field.editable and not field.primary_key and field.name != "version"
+    ]
+    located = {"latitude", "longitude"} <= {name for name, _ in fields}
+    return [("", "der ganze Eintrag"), *([("coordinates", "Lage (Koordinaten)")] if located else []), *fields]
+
+
 class EntryCitationInline(CheckedInlineMixin, GenericTabularInline):
     """On a town, network, meeting …: the sources that back it or one of its facts. Whoever may
     change the entry may cite for it (a coordinator for their own towns)."""
@@ -406,6 +419,17 @@ class EntryCitationInline(CheckedInlineMixin, GenericTabularInline):
     autocomplete_fields = ["source"]
     verbose_name = "Quelle"
     verbose_name_plural = "Quellen (Belege für diesen Eintrag)"
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        """The fact a source backs, picked by its German name among the entry's fields."""
+        if db_field.name == "fact":
+            return forms.ChoiceField(
+                label=capfirst(db_field.verbose_name),
+                choices=fact_choices(self.parent_model),
+                required=False,
+                help_text="Leer lassen, wenn die Quelle den ganzen Eintrag belegt.",
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def has_view_permission(self, request, obj=None):
         return obj is None or permissions.can(request.user, permissions.VIEW, obj)

@@ -12,8 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cities.models import City, CityKind, Organization, OrganizationKind, Person, Sector, State
+from core.admin import fact_choices
 from core.dates import DatePrecision
 from core.directory import directory_app_labels
+from core.models import Citation
 from events.actions import publish_report
 from events.models import Meeting, MeetingPhoto, MeetingReport, ReportStatus
 from networks.models import (
@@ -30,6 +32,7 @@ from networks.models import (
     SubGroup,
 )
 from tests.core.test_locking import admin_change_url, open_change_form
+from tests.pages import form_data, page
 
 pytestmark = pytest.mark.django_db
 
@@ -530,3 +533,44 @@ def test_a_forged_network_in_a_spokespersons_membership_form_is_a_form_error(cli
     assert response.status_code == 200
     assert "gültige Auswahl" in response.content.decode()
     assert Membership.objects.count() == before
+
+
+# --- sources on an entry's page -------------------------------------------------------------------
+
+
+def test_the_fact_a_source_backs_is_picked_by_its_german_name(client, demo_users):
+    client.force_login(demo_users["programmbuero"])
+    town = City.objects.get(slug="stendal")
+    root = page(client.get(admin_url(City, "change", town.pk)))
+    fact = root.one("select", name="engagiert-citation-content_type-object_id-0-fact")
+    options = {option.get("value"): option.text for option in fact.find_all("option")}
+
+    assert options[""] == "der ganze Eintrag"
+    assert options["coordinates"] == "Lage (Koordinaten)"
+    assert options["population"] == "Einwohnerzahl"
+    assert "version" not in options and "id" not in options
+    assert fact.find("option", selected=True).get("value") == "coordinates"  # the GeoNames citation
+
+
+def test_every_fact_the_data_cites_is_one_the_form_offers(demo):
+    offered = {}
+    for citation in Citation.objects.exclude(fact="").select_related("content_type"):
+        model = citation.content_type.model_class()
+        offered.setdefault(model, {value for value, _ in fact_choices(model)})
+        assert citation.fact in offered[model], (model.__name__, citation.fact)
+    assert offered
+
+
+def test_a_forged_fact_is_a_form_error(client, demo_users):
+    client.force_login(demo_users["koordination-stendal"])
+    town = City.objects.get(slug="stendal")
+    data = form_data(page(client.get(admin_url(City, "change", town.pk))).one("form", id="city_form"))
+    data["engagiert-citation-content_type-object_id-0-fact"] = ["abc"]
+
+    response = client.post(admin_url(City, "change", town.pk), data)
+
+    assert response.status_code == 200
+    assert "Bitte eine gültige Auswahl treffen" in page(response).text
+    assert set(
+        Citation.objects.filter(object_id=town.pk, content_type__model="city").values_list("fact", flat=True)
+    ) >= {"coordinates"}
