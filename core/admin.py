@@ -345,7 +345,12 @@ class ScopedInline(CheckedInlineMixin, VersionedInlineMixin, ScopedPermissionsMi
     """An inline whose rows may be written only where the rows belong to the user (the office: always)."""
 
     def get_queryset(self, request):
-        return permissions.scope(request.user, super().get_queryset(request))
+        """The rows the user may view or, where they may change rows of the model at all, the rows
+        they may change: a formset's rows are all editable, so a row the user may only read (a
+        coordinator's membership in the Bundesnetzwerk) stays on its own read-only page."""
+        user = request.user
+        action = permissions.CHANGE if permissions.can(user, permissions.CHANGE, self.model) else permissions.VIEW
+        return permissions.scope(user, super().get_queryset(request), action)
 
     def has_view_permission(self, request, obj=None):
         return obj is None or permissions.can(request.user, permissions.VIEW, obj)
@@ -403,7 +408,7 @@ def fact_choices(model) -> list[tuple[str, str]]:
     fields = [
         (field.name, capfirst(field.verbose_name))
         for field in model._meta.concrete_fields
-        if field.editable and not field.primary_key and field.name != "version"
+        if field.editable and not field.primary_key
     ]
     located = {"latitude", "longitude"} <= {name for name, _ in fields}
     return [("", "der ganze Eintrag"), *([("coordinates", "Lage (Koordinaten)")] if located else []), *fields]

@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from cities.admin import CityAdmin, GermanSlugForm
 from cities.models import City
-from core import permissions
 from core.admin import DirectoryAdmin, EntryCitationInline, ScopedTabularInline
 from core.subqueries import row_count
 from networks.models import (
@@ -331,13 +330,7 @@ class CityMembershipInline(ScopedTabularInline):
     verbose_name_plural = "Mitgliedschaften in Netzwerken"
 
     def get_queryset(self, request):
-        """The rows the user may change: a coordinator keeps the town's memberships in networks,
-        the office also its place in the Bundesnetzwerk (the programme itself), which the
-        coordinator reads under „Mitgliedschaften“."""
-        rows = super().get_queryset(request).select_related("network", "subgroup__network")
-        if permissions.can(request.user, permissions.CHANGE, self.model):
-            rows = permissions.scope(request.user, rows, permissions.CHANGE)
-        return rows
+        return super().get_queryset(request).select_related("network", "subgroup__network")
 
 
 class CityWithMembershipsAdmin(CityAdmin):

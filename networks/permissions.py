@@ -43,15 +43,19 @@ def membership_towns(user) -> Q:
     return Q(active=True) if owned_ids(user, SPOKESPERSON) else in_towns("pk")(user)
 
 
+def beyond_the_programme(user, kind: str) -> Q:
+    """For a coordinator, every network but the Bundesnetzwerk (`kind`: the lookup of a
+    network's kind); for anybody else none."""
+    return ~Q(**{kind: NetworkKind.FEDERAL}) if owned_ids(user, COORDINATOR) else Q(pk__in=[])
+
+
 def membership_networks(user) -> Q:
     """Spokespersons pick their networks; coordinators any network but the Bundesnetzwerk."""
-    beyond_the_programme = ~Q(kind=NetworkKind.FEDERAL) if owned_ids(user, COORDINATOR) else Q(pk__in=[])
-    return in_networks("pk")(user) | beyond_the_programme
+    return in_networks("pk")(user) | beyond_the_programme(user, "kind")
 
 
 def membership_subgroups(user) -> Q:
-    beyond_the_programme = ~Q(network__kind=NetworkKind.FEDERAL) if owned_ids(user, COORDINATOR) else Q(pk__in=[])
-    return in_networks("network")(user) | beyond_the_programme
+    return in_networks("network")(user) | beyond_the_programme(user, "network__kind")
 
 
 def owns_membership(user, row, m2m) -> bool:
