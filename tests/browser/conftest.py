@@ -15,7 +15,9 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connections
+from django.db.backends.signals import connection_created
 from django.test.testcases import LiveServerThread
+from pytest_django.live_server_helper import LiveServer
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls in our
 # fixtures are still plain synchronous code.
@@ -64,6 +66,9 @@ class BrowserLiveServer(ThreadedWSGIServer):
     used in that same thread").
     """
 
+    # Set on the read-only server of `site`: its request threads open read-only sessions.
+    read_only = False
+
     def _close_connections(self):
         shared = set(self.connections_override or ())
         for connection in connections.all(initialized_only=True):
@@ -75,6 +80,7 @@ class BrowserLiveServer(ThreadedWSGIServer):
 
         def serve(environ, start_response):
             with lock:
+                _request_thread.read_only = self.read_only
                 response = application(environ, start_response)
                 try:
                     return [b"".join(response)]
@@ -86,10 +92,33 @@ class BrowserLiveServer(ThreadedWSGIServer):
         return super().set_app(serve)
 
 
+_request_thread = threading.local()
+
+
+def _read_only_session(sender, connection, **kwargs):
+    """A PostgreSQL connection opened by a request of the read-only server refuses every write."""
+    if getattr(_request_thread, "read_only", False) and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def browser_live_server():
     with mock.patch.object(LiveServerThread, "server_class", BrowserLiveServer):
         yield
+
+
+@pytest.fixture(scope="session")
+def read_only_server(browser_live_server):
+    """A live server of its own for the tests that only read (pytest-django's `live_server`
+    makes every test transactional, which empties every table afterwards)."""
+    server = LiveServer("localhost", start=False)
+    server.thread.server_class = type("ReadOnlyLiveServer", (BrowserLiveServer,), {"read_only": True})
+    connection_created.connect(_read_only_session, dispatch_uid="browser-read-only-server")
+    server.start()
+    yield server
+    server.stop()
+    connection_created.disconnect(dispatch_uid="browser-read-only-server")
 
 
 @pytest.fixture(scope="session")
@@ -98,8 +127,23 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
-def site(live_server, transactional_db):
-    """The live site with the demo network, committed; returns the base URL.
+def site(read_only_server, db):
+    """The live site with the demo network as committed once per test database, for tests that
+    only read; returns the base URL.
+
+    Nothing is emptied or loaded again after the test. On PostgreSQL the server's sessions are
+    read-only, so a write through the site fails the test with a server error instead of
+    changing the data of the tests after it; on in-memory SQLite the server shares the test's
+    connection, whose transaction is rolled back.
+    """
+    read_only_server._live_server_modified_settings.enable()
+    yield read_only_server.url
+    read_only_server._live_server_modified_settings.disable()
+
+
+@pytest.fixture
+def writable_site(live_server, transactional_db):
+    """The live site for tests that write through it, committed; returns the base URL.
 
     Transactional tests empty every table afterwards; tests/conftest.py puts the demo
     network back after each of them.

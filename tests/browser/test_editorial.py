@@ -16,11 +16,11 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 
 
 @pytest.fixture
-def editorial_site(site, settings, tmp_path):
+def editorial_site(writable_site, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     load_demo_users()
     create_autumn_meeting()
-    return site
+    return writable_site
 
 
 def photo() -> bytes:

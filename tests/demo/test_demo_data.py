@@ -1,4 +1,9 @@
-"""The demo data: the facts of the programme's texts arrive in the database, and loading twice changes nothing."""
+"""The demo data: the facts of the programme's texts arrive in the database, and loading twice changes nothing.
+
+The loader's own behaviour (its summary, a second run, a repaired value, validation) is tested
+on a fresh load into an empty directory (`loaded`); the facts are read from the demo network
+that the same loader committed once per test database (`demo`, tests/conftest.py).
+"""
 
 import datetime
 from decimal import Decimal
@@ -147,7 +152,7 @@ def test_data_ships_with_the_code_and_reads_nothing_else():
 # --- Towns -------------------------------------------------------------------------------
 
 
-def test_landesnetzwerk_sachsen_anhalt_has_the_nine_founding_towns(loaded):
+def test_landesnetzwerk_sachsen_anhalt_has_the_nine_founding_towns(demo):
     lsa = network("landesnetzwerk-engagierte-staedte-sachsen-anhalt")
     memberships = lsa.memberships.select_related("city", "city__state")
     assert {m.city.official_name for m in memberships} == SACHSEN_ANHALT_TOWNS
@@ -160,7 +165,7 @@ def test_landesnetzwerk_sachsen_anhalt_has_the_nine_founding_towns(loaded):
     assert list(lsa.partners.values_list("short_name", flat=True)) == ["LAGFA Sachsen-Anhalt"]
 
 
-def test_joined_years_come_from_the_texts_and_are_empty_where_they_do_not(loaded):
+def test_joined_years_come_from_the_texts_and_are_empty_where_they_do_not(demo):
     years = dict(City.objects.values_list("slug", "joined_year"))
     assert years["lemgo"] == 2020
     assert years["parchim"] == 2021
@@ -177,7 +182,7 @@ def test_joined_years_come_from_the_texts_and_are_empty_where_they_do_not(loaded
     )
 
 
-def test_a_town_can_be_a_member_more_than_once(loaded):
+def test_a_town_can_be_a_member_more_than_once(demo):
     """Dessau-Roßlau: 2015 to 2019, again since 1 July 2020."""
     periods = list(
         network("bundesnetzwerk-engagierte-stadt").memberships.filter(city__slug="dessau-rosslau").order_by("since")
@@ -188,7 +193,7 @@ def test_a_town_can_be_a_member_more_than_once(loaded):
     assert all(Source.objects.citing(period).exists() for period in periods)
 
 
-def test_prefixes_and_kinds_of_towns(loaded):
+def test_prefixes_and_kinds_of_towns(demo):
     towns = {c.slug: c for c in City.objects.all()}
     assert towns["lemgo"].official_name == "Alte Hansestadt Lemgo"
     assert towns["wittenberg"].official_name == "Lutherstadt Wittenberg"
@@ -207,7 +212,7 @@ def test_prefixes_and_kinds_of_towns(loaded):
 # --- Coordinates and populations from the gazetteer --------------------------------------------
 
 
-def test_coordinates_and_populations_come_from_geonames_with_the_towns_entry_as_source(loaded):
+def test_coordinates_and_populations_come_from_geonames_with_the_towns_entry_as_source(demo):
     towns = {c.slug: c for c in City.objects.all()}
     stendal = towns["stendal"]
 
@@ -298,7 +303,7 @@ def test_a_town_may_not_set_what_the_gazetteer_supplies(db, tmp_path):
     assert not City.objects.filter(slug="testort").exists()
 
 
-def test_coordination_models(loaded):
+def test_coordination_models(demo):
     towns = {c.slug: c for c in City.objects.select_related("coordinating_organization")}
     assert towns["lemgo"].coordination_model == CoordinationModel.MUNICIPALITY
     assert towns["lemgo"].coordinating_organization.name == "Alte Hansestadt Lemgo"
@@ -315,7 +320,7 @@ def test_coordination_models(loaded):
     assert list(City.objects.search("Freiwilligen-Agentur Altmark").values_list("slug", flat=True)) == ["stendal"]
 
 
-def test_every_engagierte_stadt_is_in_the_bundesnetzwerk_and_aken_is_not(loaded):
+def test_every_engagierte_stadt_is_in_the_bundesnetzwerk_and_aken_is_not(demo):
     bund = network("bundesnetzwerk-engagierte-stadt")
     members = set(bund.memberships.current().values_list("city__slug", flat=True))
     assert members == set(City.objects.member_towns().values_list("slug", flat=True))
@@ -333,7 +338,7 @@ def test_every_engagierte_stadt_is_in_the_bundesnetzwerk_and_aken_is_not(loaded)
 # --- People and seats ---------------------------------------------------------------------
 
 
-def test_state_spokespersons_hold_their_seats(loaded):
+def test_state_spokespersons_hold_their_seats(demo):
     lsa = network("landesnetzwerk-engagierte-staedte-sachsen-anhalt")
     seats = {seat.title: seat for seat in lsa.seats.all()}
     assert set(seats) == {"Landessprecher*in Verwaltung", "Landessprecher*in Zivilgesellschaft"}
@@ -353,7 +358,7 @@ def test_state_spokespersons_hold_their_seats(loaded):
     assert civil_term.person.sector == Sector.CIVIL_SOCIETY
 
 
-def test_federal_spokesperson_was_re_elected_in_2022(loaded):
+def test_federal_spokesperson_was_re_elected_in_2022(demo):
     term = Seat.objects.get(network__slug="bundesnetzwerk-engagierte-stadt", title="Bundessprecher*in").terms.get()
     assert term.person.name == "Marion Zosel-Mohr"
     assert (term.elected_on, term.elected_display) == (datetime.date(2022, 1, 1), "2022")
@@ -361,7 +366,7 @@ def test_federal_spokesperson_was_re_elected_in_2022(loaded):
     assert Source.objects.citing(term).filter(url__contains="fa-altmark.de").exists()
 
 
-def test_the_programme_states_its_totals_with_dates_and_sources(loaded):
+def test_the_programme_states_its_totals_with_dates_and_sources(demo):
     stated = StatedCount.objects.programme().order_by("as_of")
     assert [(count.as_of_display, count.count) for count in stated] == [
         ("Januar 2018", 47),
@@ -375,7 +380,7 @@ def test_the_programme_states_its_totals_with_dates_and_sources(loaded):
     assert all(Source.objects.citing(count).exclude(url="").exists() for count in stated)
 
 
-def test_people_are_stored_without_contact_data(loaded):
+def test_people_are_stored_without_contact_data(demo):
     assert Person.objects.count() == 24
     assert not Person.objects.filter(contact_public=True).exists()
     assert not Person.objects.exclude(email="").exists()
@@ -389,7 +394,7 @@ def test_people_are_stored_without_contact_data(loaded):
 # --- Networks -------------------------------------------------------------------------------
 
 
-def test_rhein_neckar_declares_and_names_its_seven_towns(loaded):
+def test_rhein_neckar_declares_and_names_its_seven_towns(demo):
     mrn = network("regionalnetzwerk-metropolregion-rhein-neckar")
     assert mrn.declared_member_count == 7
     assert set(mrn.memberships.values_list("city__slug", flat=True)) == {
@@ -405,7 +410,7 @@ def test_rhein_neckar_declares_and_names_its_seven_towns(loaded):
     assert list(mrn.partners.values_list("name", flat=True)) == ["Metropolregion Rhein-Neckar"]
 
 
-def test_anhalt_network_and_its_gluecksbringer_campaign(loaded):
+def test_anhalt_network_and_its_gluecksbringer_campaign(demo):
     anhalt = network("regionalnetzwerk-anhalt")
     assert anhalt.started_display == "1. September 2022"
     assert anhalt.status == NetworkStatus.ACTIVE
@@ -421,7 +426,7 @@ def test_anhalt_network_and_its_gluecksbringer_campaign(loaded):
     assert project.period_display == "1. September 2022 bis 30. Juni 2023"
 
 
-def test_saxon_network_is_forming_with_two_subgroups(loaded):
+def test_saxon_network_is_forming_with_two_subgroups(demo):
     saxony = network("engagierte-staedte-sachsen")
     assert saxony.status == NetworkStatus.FORMING
     assert saxony.declared_member_count == 7
@@ -434,7 +439,7 @@ def test_saxon_network_is_forming_with_two_subgroups(loaded):
     assert membership.subgroup is None  # no source says which sub-group Weißwasser/O.L. belongs to
 
 
-def test_bavarian_network_since_2022_hosted_by_lbe_with_eight_named_of_twelve_towns(loaded):
+def test_bavarian_network_since_2022_hosted_by_lbe_with_eight_named_of_twelve_towns(demo):
     bayern = network("regionalnetzwerk-engagierte-stadt-bayern")
     assert bayern.host.short_name == "LBE Bayern"
     assert bayern.started_display == "2022"
@@ -444,7 +449,7 @@ def test_bavarian_network_since_2022_hosted_by_lbe_with_eight_named_of_twelve_to
     assert network("austausch-coburg-kronach").parent == bayern
 
 
-def test_tandems_and_thematic_network(loaded):
+def test_tandems_and_thematic_network(demo):
     circle = network("austauschkreis-stendal-lemgo-parchim-gardelegen")
     roles = dict(circle.memberships.values_list("city__slug", "role"))
     assert roles == {"stendal": "founding", "lemgo": "founding", "parchim": "member", "gardelegen": "member"}
@@ -462,7 +467,7 @@ def test_tandems_and_thematic_network(loaded):
 # --- State partnerships -----------------------------------------------------------------------
 
 
-def test_sachsen_anhalt_is_the_fifth_state_partner(loaded):
+def test_sachsen_anhalt_is_the_fifth_state_partner(demo):
     partnership = StatePartnership.objects.get(state__code="DE-ST")
     assert partnership.ordinal == 5
     assert partnership.signed_on == datetime.date(2025, 5, 16)
@@ -481,7 +486,7 @@ def test_sachsen_anhalt_is_the_fifth_state_partner(loaded):
     assert state_side[-1] == "stärken die Selbstorganisation der Städte"
 
 
-def test_state_partners_in_order(loaded):
+def test_state_partners_in_order(demo):
     partnerships = list(StatePartnership.objects.select_related("state"))
     assert [p.state.name for p in partnerships] == [
         "Rheinland-Pfalz",
@@ -519,7 +524,7 @@ def test_state_partners_in_order(loaded):
 # --- Meetings and reports ------------------------------------------------------------------------
 
 
-def test_weisswasser_meeting_and_its_published_report(loaded):
+def test_weisswasser_meeting_and_its_published_report(demo):
     meeting = Meeting.objects.get(slug="netzwerktreffen-sachsen-weisswasser-2025")
     assert meeting.starts_on == datetime.date(2025, 6, 18)
     assert meeting.status == MeetingStatus.HELD
@@ -539,7 +544,7 @@ def test_weisswasser_meeting_and_its_published_report(loaded):
     assert report.next_meeting_display == "4. Quartal 2025"
 
 
-def test_planned_fourth_quarter_meeting_counts_as_upcoming_until_the_quarter_ends(loaded):
+def test_planned_fourth_quarter_meeting_counts_as_upcoming_until_the_quarter_ends(demo):
     meeting = Meeting.objects.get(slug="netzwerktreffen-sachsen-2025-q4")
     assert meeting.status == MeetingStatus.PLANNED
     assert meeting.date_display == "4. Quartal 2025"
@@ -547,7 +552,7 @@ def test_planned_fourth_quarter_meeting_counts_as_upcoming_until_the_quarter_end
     assert Meeting.objects.past(today=datetime.date(2026, 1, 1)).filter(pk=meeting.pk).exists()
 
 
-def test_other_meetings_of_the_texts(loaded):
+def test_other_meetings_of_the_texts(demo):
     wuerzburg = Meeting.objects.get(slug="netzwerktreffen-2024-wuerzburg")
     assert (wuerzburg.starts_on, wuerzburg.ends_on) == (datetime.date(2024, 9, 16), datetime.date(2024, 9, 17))
     assert wuerzburg.attendee_count == 150
@@ -594,7 +599,7 @@ def test_other_meetings_of_the_texts(loaded):
     assert founding.format == talks.format == MeetingFormat.UNKNOWN
 
 
-def test_digital_exchange_of_the_four_administration_heads(loaded):
+def test_digital_exchange_of_the_four_administration_heads(demo):
     meeting = Meeting.objects.get(slug="digitaler-austausch-stendal-lemgo-parchim-gardelegen")
     assert meeting.format == MeetingFormat.DIGITAL
     assert meeting.date_display == "2022"
@@ -609,7 +614,7 @@ def test_digital_exchange_of_the_four_administration_heads(loaded):
     assert "alle sechs Monate" in meeting.report.outcomes
 
 
-def test_meeting_slugs_are_ascii_and_every_record_names_its_source(loaded):
+def test_meeting_slugs_are_ascii_and_every_record_names_its_source(demo):
     for meeting in Meeting.objects.all():
         assert meeting.slug.isascii()
         assert Source.objects.citing(meeting).exists(), meeting
@@ -652,7 +657,7 @@ def test_the_data_files_are_read_as_one_and_a_key_defined_twice_is_refused(tmp_p
         read_data([first, second])
 
 
-def test_the_landesnetzwerk_baden_wuerttemberg_was_founded_in_july_2025_in_freiburg(loaded):
+def test_the_landesnetzwerk_baden_wuerttemberg_was_founded_in_july_2025_in_freiburg(demo):
     network = Network.objects.get(slug="landesnetzwerk-engagierte-stadt-baden-wuerttemberg")
 
     assert network.kind == NetworkKind.STATE

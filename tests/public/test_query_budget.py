@@ -12,15 +12,13 @@ their prefetch query would not run at all; the baseline therefore adds one upcom
 meeting (of a network without meetings in the demo, with a town), so that both
 measurements run the same code paths.
 
-`test_page_stays_within_its_size_budget_in_a_crowded_directory` then piles data onto the
-same pages far beyond every cap they apply (tests/public/crowded.py) and checks that each
-still fits its size budget.
+tests/public/test_size_budget.py then piles data onto the same pages far beyond every cap they
+apply (tests/public/crowded.py) and checks that each still fits its size budget.
 
 Run with `-s` to see the counts.
 """
 
 import datetime
-import gzip
 
 import pytest
 from django.apps import apps
@@ -38,7 +36,6 @@ from networks.models import Membership, Network, NetworkKind
 from public.views import towns as city_views
 from tests.fetching import lazy_loads_refused
 from tests.pages import result_count
-from tests.public.crowded import crowd
 from tests.queries import request_cost
 
 pytestmark = pytest.mark.django_db
@@ -86,8 +83,13 @@ PAGES = [
 
 @pytest.fixture
 def baseline(demo):
-    """The demo data plus one upcoming meeting of the Saxon network and the Regionalnetzwerk Anhalt
-    (which has none in the demo) that Wittenberg attends."""
+    """The demo data plus one upcoming meeting (`add_upcoming_meeting`)."""
+    add_upcoming_meeting()
+
+
+def add_upcoming_meeting() -> None:
+    """One upcoming meeting of the Saxon network and the Regionalnetzwerk Anhalt (which has none in
+    the demo) that Wittenberg attends."""
     meeting = Meeting.objects.create(
         title="Netzwerktreffen im nächsten Monat", starts_on=timezone.localdate() + datetime.timedelta(days=30)
     )
@@ -106,29 +108,6 @@ def test_page_needs_the_same_number_of_queries_with_ten_times_the_data(client, b
         f"[{small_size:,} -> {large_size:,} bytes]"
     )
     assert large == small
-
-
-# Gzipped HTML per answer: a full page must leave room for its CSS and JavaScript (about 22 KB
-# compressed) within 60 KB; an htmx fragment replaces a part of a page and must stay small.
-PAGE_BUDGET = 35 * 1024
-FRAGMENT_BUDGET = 8 * 1024
-
-
-HTML_PAGES = [page for page in PAGES if not page.values[0].endswith((".xml", "/feed/"))]
-
-
-@pytest.mark.parametrize(("url", "headers"), HTML_PAGES)
-def test_page_stays_within_its_size_budget_in_a_crowded_directory(client, baseline, url, headers):
-    """Every list on the public pages is paged or capped: with the crowded directory (lists far
-    beyond every cap) a page still fits its budget."""
-    crowd()
-    generate(10)
-
-    response = client.get(url, headers=headers)
-    compressed = len(gzip.compress(response.content))
-
-    assert response.status_code == 200
-    assert compressed <= (FRAGMENT_BUDGET if headers else PAGE_BUDGET), f"{url}: {compressed:,} bytes gzipped"
 
 
 def test_a_lazy_load_fails_the_test_of_its_page(client, demo, monkeypatch):
