@@ -109,9 +109,14 @@ def browser_live_server():
 
 
 @pytest.fixture(scope="session")
-def read_only_server(browser_live_server):
+def read_only_server(browser_live_server, playwright):
     """A live server of its own for the tests that only read (pytest-django's `live_server`
-    makes every test transactional, which empties every table afterwards)."""
+    makes every test transactional, which empties every table afterwards).
+
+    It stops while Playwright still runs, and then closes the connections that the tests opened
+    in Playwright's context (see `restore_committed_demo` in tests/conftest.py): left open, one
+    of them kept the test database on PostgreSQL from being dropped at the end of the run.
+    """
     server = LiveServer("localhost", start=False)
     server.thread.server_class = type("ReadOnlyLiveServer", (BrowserLiveServer,), {"read_only": True})
     connection_created.connect(_read_only_session, dispatch_uid="browser-read-only-server")
@@ -119,6 +124,7 @@ def read_only_server(browser_live_server):
     yield server
     server.stop()
     connection_created.disconnect(dispatch_uid="browser-read-only-server")
+    connections.close_all()
 
 
 @pytest.fixture(scope="session")
