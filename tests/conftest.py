@@ -5,10 +5,13 @@ into it once; with pytest-xdist every worker does this for its own database. Eac
 runs inside a transaction that is rolled back (pytest-django's `db`), so it sees the demo
 data as a first-time visitor does and leaves nothing behind.
 
-Tests whose writes must really commit (the live server of the browser tests, the page cache,
-backup and restore) use `transactional_db`; pytest-django empties every table after such a
-test, and `pytest_runtest_teardown` below puts the demo network back at once, so the next
-test finds it again. Tests that need an empty directory ask for `empty_directory`.
+Tests whose writes must really commit (a browser test that writes through the live server, the
+page cache, backup and restore) use `transactional_db`; pytest-django empties every table after
+such a test, and `pytest_runtest_teardown` below puts the demo network back at once, so the next
+test finds it again. Browser tests that only read use a read-only live server instead
+(tests/browser/conftest.py), and data that several read-only tests share is built once per
+module inside a transaction that is rolled back (tests/public/test_size_budget.py). Tests that
+need an empty directory ask for `empty_directory`.
 """
 
 import contextlib
