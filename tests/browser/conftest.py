@@ -66,7 +66,7 @@ class BrowserLiveServer(ThreadedWSGIServer):
     used in that same thread").
     """
 
-    # Set on the read-only server of `site`: its request threads open read-only sessions.
+    # Whether the request threads open read-only database sessions (`ReadOnlyLiveServer`).
     read_only = False
 
     def _close_connections(self):
@@ -90,6 +90,12 @@ class BrowserLiveServer(ThreadedWSGIServer):
                     self._close_connections()
 
         return super().set_app(serve)
+
+
+class ReadOnlyLiveServer(BrowserLiveServer):
+    """The live server of `site`: on PostgreSQL its requests cannot write."""
+
+    read_only = True
 
 
 _request_thread = threading.local()
@@ -118,7 +124,7 @@ def read_only_server(browser_live_server, playwright):
     of them kept the test database on PostgreSQL from being dropped at the end of the run.
     """
     server = LiveServer("localhost", start=False)
-    server.thread.server_class = type("ReadOnlyLiveServer", (BrowserLiveServer,), {"read_only": True})
+    server.thread.server_class = ReadOnlyLiveServer
     connection_created.connect(_read_only_session, dispatch_uid="browser-read-only-server")
     server.start()
     yield server
